@@ -66,7 +66,9 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -
     if scheme in {"postgres", "postgresql", "pgsql"}:
         db_name = unquote(parts.path.lstrip("/"))
         if not db_name:
-            raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://host/collabassess.")
+            raise ImproperlyConfigured(
+                f"{name} must name a database, e.g. postgres://host/collabassess."
+            )
         try:
             port = parts.port
         except ValueError:

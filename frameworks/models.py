@@ -41,7 +41,9 @@ class Source(models.Model):
     slug = models.SlugField(unique=True)
     publisher = models.CharField(max_length=200)
     title = models.CharField(max_length=300)
-    attribution = models.TextField(help_text="How the content must be credited wherever it is shown.")
+    attribution = models.TextField(
+        help_text="How the content must be credited wherever it is shown."
+    )
     licence_note = models.TextField(blank=True)
     url = models.URLField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -92,6 +94,33 @@ class FrameworkVersionQuerySet(models.QuerySet):
             .select_related("framework", "source")
             .order_by("-number")
             .first()
+        )
+
+    def for_framework_page(self):
+        """Everything /framework/ shows of a version, in a fixed number of queries.
+
+        1 version (+framework, source), then one query each for themes, characteristics,
+        indicators, examples, consideration links (+consideration), key step links (+key step).
+        """
+        characteristics = Characteristic.objects.order_by("number").prefetch_related(
+            "indicators",
+            "examples",
+            models.Prefetch(
+                "consideration_links",
+                queryset=CharacteristicConsideration.objects.select_related("consideration"),
+            ),
+            models.Prefetch(
+                "key_step_links",
+                queryset=CharacteristicKeyStep.objects.select_related("key_step"),
+            ),
+        )
+        return self.select_related("framework", "source").prefetch_related(
+            models.Prefetch(
+                "themes",
+                queryset=Theme.objects.order_by("number").prefetch_related(
+                    models.Prefetch("characteristics", queryset=characteristics)
+                ),
+            )
         )
 
     def delete(self):
@@ -204,14 +233,16 @@ class FrameworkVersion(models.Model):
     def _db_is_frozen(self) -> bool:
         if self.pk is None:
             return False
-        status = FrameworkVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        status = (
+            FrameworkVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        )
         return status is not None and status != self.Status.DRAFT
 
     def clean(self):
         errors = {}
-        if self.developing_min is not None and self.strength_min is not None:
-            if not (SCALE_MIN < self.developing_min < self.strength_min <= SCALE_MAX):
-                errors["strength_min"] = (
+        bands = (self.developing_min, self.strength_min)
+        if None not in bands and not (SCALE_MIN < bands[0] < bands[1] <= SCALE_MAX):
+            errors["strength_min"] = (
                     f"Bands must satisfy {SCALE_MIN} < developing from < strength from ≤ {SCALE_MAX}."
                 )
         if self.pk:
@@ -241,11 +272,6 @@ class FrameworkVersion(models.Model):
     def delete(self, *args, **kwargs):
         self.check_deletable()
         return super().delete(*args, **kwargs)
-
-    def band_for(self, mean) -> str | None:
-        from frameworks.scoring_bands import band_for_mean
-
-        return band_for_mean(mean, strength_min=self.strength_min, developing_min=self.developing_min)
 
 
 def _field_changed(new: models.Model, old: models.Model, name: str) -> bool:
@@ -351,7 +377,11 @@ class VersionedContent(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if not self.NARRATIVE and self.pk and self._version_is_frozen(type(self).objects.get(pk=self.pk)):
+        if (
+            not self.NARRATIVE
+            and self.pk
+            and self._version_is_frozen(type(self).objects.get(pk=self.pk))
+        ):
             raise FrozenContentError(
                 f"This {self._meta.verbose_name} belongs to a published framework version "
                 "and cannot be deleted."
@@ -379,7 +409,9 @@ class Theme(VersionedContent):
     class Meta:
         ordering = ["version", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "slug"], name="theme_unique_slug_per_version"),
+            models.UniqueConstraint(
+                fields=["version", "slug"], name="theme_unique_slug_per_version"
+            ),
             models.UniqueConstraint(
                 fields=["version", "number"], name="theme_unique_number_per_version"
             ),
@@ -800,7 +832,9 @@ class CharacteristicKeyStep(VersionedContent):
     characteristic = models.ForeignKey(
         Characteristic, on_delete=models.CASCADE, related_name="key_step_links"
     )
-    key_step = models.ForeignKey(KeyStep, on_delete=models.PROTECT, related_name="characteristic_links")
+    key_step = models.ForeignKey(
+        KeyStep, on_delete=models.PROTECT, related_name="characteristic_links"
+    )
     reason = models.CharField(max_length=300)
 
     objects = CharacteristicKeyStepManager()
@@ -808,7 +842,9 @@ class CharacteristicKeyStep(VersionedContent):
     class Meta:
         ordering = ["characteristic", "key_step__number"]
         constraints = [
-            models.UniqueConstraint(fields=["characteristic", "key_step"], name="charkeystep_unique"),
+            models.UniqueConstraint(
+                fields=["characteristic", "key_step"], name="charkeystep_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1005,5 +1041,3 @@ class ContentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} #{self.object_id}: {self.field}"
-
-

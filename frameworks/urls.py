@@ -1,3 +1,14 @@
 from django.urls import path
 
-urlpatterns = []
+from frameworks import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("framework/", views.framework_current, name="framework"),
+    path(
+        "framework/<slug:framework_slug>/edition-<int:number>/",
+        views.framework_edition,
+        name="framework_edition",
+    ),
+    path("sources/", views.sources, name="sources"),
+]

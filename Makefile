@@ -1,0 +1,68 @@
+# The README's commands. Every target installs what it needs, so a fresh clone works.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+AXE := tests/browser/vendor/axe.min.js
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install migrate content demo run test test-fast lint format bench clean
+
+help:
+	@echo "make run    install, migrate, load content and demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   ruff, migration check and the whole test suite (DATABASE_URL picks the database)"
+	@echo "make bench  measure throughput of the main pages (see docs/benchmark.md)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+var:
+	@mkdir -p var
+
+migrate: install | var
+	$(BIN)/python manage.py migrate --no-input
+
+content: migrate
+	$(BIN)/python manage.py load_content
+
+demo: content
+	@if $(BIN)/python manage.py help load_demo >/dev/null 2>&1; then $(BIN)/python manage.py load_demo; fi
+
+run: demo
+	@echo ""
+	@echo "CollabAssess is starting on http://$(HOST):$(PORT)/  (the framework: http://$(HOST):$(PORT)/framework/)"
+	@echo "Create the first admin with:  $(BIN)/python manage.py createsuperuser"
+	@echo "then sign in at http://$(HOST):$(PORT)/admin/"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+$(AXE):
+	@bash scripts/fetch_axe.sh || echo "axe-core could not be fetched: the browser tests will say so."
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install | var $(AXE)
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: content
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,432 @@
+"""The editing screen for framework content.
+
+Published versions are frozen in the model layer; the admin mirrors that by showing frozen fields
+read-only, refusing to add or delete frozen rows, and explaining why. Every save is recorded in
+the change history (ContentChange).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from frameworks import services
+from frameworks.history import content_changes_record, snapshot
+from frameworks.models import (
+    ApproachFeature,
+    ApproachType,
+    Characteristic,
+    CharacteristicConsideration,
+    CharacteristicKeyStep,
+    Consideration,
+    ContentChange,
+    Example,
+    Framework,
+    FrameworkVersion,
+    FrozenContentError,
+    Indicator,
+    IndicatorTip,
+    KeyStep,
+    PracticalQuestion,
+    Resource,
+    Source,
+    Suggestion,
+    Theme,
+    ValueMode,
+    ValueModeWeight,
+)
+
+FROZEN_NOTICE = (
+    "This belongs to a published framework version: its scored content (wording, order, bands, "
+    "weights) is frozen so no past result can change. Narrative texts stay editable. To change "
+    "frozen content, use “Create a new draft from this version” on the framework versions list."
+)
+
+
+def _is_frozen(obj) -> bool:
+    if obj is None or obj.pk is None:
+        return False
+    version = obj.frozen_version()
+    return version is not None and version.is_frozen
+
+
+class HistoryMixin:
+    """Record every admin add, change and delete (including inlines) in ContentChange."""
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change and obj.pk:
+            old = type(obj)._base_manager.filter(pk=obj.pk).first()
+            before = snapshot(old) if old is not None else None
+        super().save_model(request, obj, form, change)
+        content_changes_record(user=request.user, obj=obj, before=before)
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        obj.pk = pk
+        content_changes_record(user=request.user, obj=obj, before=None, deleted=True)
+
+    def save_formset(self, request, form, formset, change):
+        befores = {}
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if instance.pk:
+                old = type(instance)._base_manager.filter(pk=instance.pk).first()
+                if old is not None:
+                    befores[instance.pk] = snapshot(old)
+        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        deleted_pks = {obj.pk: obj.pk for obj in deleted}
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            content_changes_record(user=request.user, obj=obj, before=None)
+        for obj, _fields in formset.changed_objects:
+            content_changes_record(user=request.user, obj=obj, before=befores.get(obj.pk))
+        for obj in deleted:
+            obj.pk = deleted_pks.get(obj.pk) or obj.pk
+            content_changes_record(user=request.user, obj=obj, before=None, deleted=True)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None and hasattr(obj, "frozen_version") and _is_frozen(obj):
+                messages.warning(request, FROZEN_NOTICE)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form shows frozen fields read-only, but a version can be published in another tab
+        # between page load and save: then the model refuses and the admin says why.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except FrozenContentError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except FrozenContentError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_actions(self, request):
+        # Bulk delete would bypass the per-object checks and messages: delete one by one.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class FrozenAdminMixin(HistoryMixin):
+    """For models that belong to a version: frozen fields read-only once it is published."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if _is_frozen(obj):
+            fields += [f for f in self.model.FROZEN_FIELDS if f not in fields]
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not self.model.NARRATIVE and _is_frozen(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class FrozenInlineMixin:
+    """Inline rows of a frozen parent: frozen fields read-only; no adding or removing scored rows."""
+
+    def _parent_frozen(self, obj) -> bool:
+        return obj is not None and hasattr(obj, "frozen_version") and _is_frozen(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._parent_frozen(obj):
+            fields += [f for f in self.model.FROZEN_FIELDS if f not in fields]
+        return fields
+
+    def has_add_permission(self, request, obj=None):
+        if self._parent_frozen(obj) and not self.model.NARRATIVE:
+            return False
+        return super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._parent_frozen(obj) and not self.model.NARRATIVE:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+# --- Versions -----------------------------------------------------------------------------
+
+
+class ThemeInline(FrozenInlineMixin, admin.TabularInline):
+    model = Theme
+    extra = 0
+    fields = ["number", "slug", "name", "summary"]
+
+
+class CharacteristicLinkInline(admin.TabularInline):
+    model = Characteristic
+    extra = 0
+    fields = ["number", "name", "theme", "edit_link"]
+    readonly_fields = ["number", "name", "theme", "edit_link"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Edit")
+    def edit_link(self, obj):
+        url = reverse("admin:frameworks_characteristic_change", args=[obj.pk])
+        return format_html('<a href="{}">Edit characteristic</a>', url)
+
+
+@admin.register(FrameworkVersion)
+class FrameworkVersionAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["__str__", "framework", "number", "status", "published_at", "source"]
+    list_filter = ["framework", "status"]
+    search_fields = ["title", "framework__name"]
+    readonly_fields = ["status", "published_at", "copied_from"]
+    inlines = [ThemeInline, CharacteristicLinkInline]
+    actions = ["copy_to_draft", "publish", "retire"]
+    fieldsets = [
+        (None, {"fields": ["framework", "number", "title", "source", "status", "published_at"]}),
+        ("Text", {"fields": ["introduction", "example_heading"]}),
+        ("Score bands (1–5 scale)", {"fields": ["strength_min", "developing_min"]}),
+        ("History", {"fields": ["copied_from"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_frozen:
+            fields += [f for f in FrameworkVersion.FROZEN_FIELDS if f not in fields]
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="Create a new draft from this version", permissions=["add"])
+    def copy_to_draft(self, request, queryset):
+        for version in queryset:
+            draft = services.version_copy(version=version)
+            content_changes_record(user=request.user, obj=draft, before=None)
+            url = reverse("admin:frameworks_frameworkversion_change", args=[draft.pk])
+            self.message_user(
+                request,
+                format_html(
+                    'Created <a href="{}">{}</a> from edition {}.', url, draft, version.number
+                ),
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Publish (freezes the scored content)", permissions=["change"])
+    def publish(self, request, queryset):
+        self._transition(request, queryset, services.version_publish, "Published")
+
+    @admin.action(description="Retire (no new rounds; past results stay)", permissions=["change"])
+    def retire(self, request, queryset):
+        self._transition(request, queryset, services.version_retire, "Retired")
+
+    def _transition(self, request, queryset, service, verb):
+        for version in queryset:
+            before = snapshot(version)
+            try:
+                changed = service(version=version)
+            except ValidationError as error:
+                self.message_user(request, f"{version}: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            content_changes_record(user=request.user, obj=changed, before=before)
+            self.message_user(request, f"{verb} {changed}.", messages.SUCCESS)
+
+
+@admin.register(Framework)
+class FrameworkAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+# --- Characteristics and their content ------------------------------------------------------
+
+
+class IndicatorInline(FrozenInlineMixin, admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["position", "key", "text"]
+    ordering = ["position"]
+
+
+class ExampleInline(FrozenInlineMixin, admin.StackedInline):
+    model = Example
+    extra = 0
+    fields = ["position", "title", "body"]
+
+
+class ConsiderationLinkInline(FrozenInlineMixin, admin.TabularInline):
+    model = CharacteristicConsideration
+    extra = 0
+    fields = ["consideration", "reason"]
+    verbose_name = "related THIS consideration"
+    verbose_name_plural = "related THIS considerations"
+
+
+class KeyStepLinkInline(FrozenInlineMixin, admin.TabularInline):
+    model = CharacteristicKeyStep
+    extra = 0
+    fields = ["key_step", "reason"]
+    verbose_name = "related NHS key step"
+    verbose_name_plural = "related NHS key steps"
+
+
+class ValueModeWeightInline(FrozenInlineMixin, admin.TabularInline):
+    model = ValueModeWeight
+    extra = 0
+    fields = ["value_mode", "weight", "reason"]
+
+
+class SuggestionInline(FrozenInlineMixin, admin.StackedInline):
+    model = Suggestion
+    extra = 0
+    fields = ["band", "position", "text", "considerations", "key_steps", "examples"]
+    filter_horizontal = ["considerations", "key_steps"]
+
+
+@admin.register(Characteristic)
+class CharacteristicAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "short_name", "theme", "version", "version_status"]
+    list_filter = ["version__framework", "version", "version__status", "theme__slug"]
+    search_fields = ["name", "definition", "indicators__text"]
+    list_select_related = ["version__framework", "theme"]
+    ordering = ["version__framework", "version__number", "number"]
+    inlines = [
+        IndicatorInline,
+        ExampleInline,
+        ConsiderationLinkInline,
+        KeyStepLinkInline,
+        ValueModeWeightInline,
+        SuggestionInline,
+    ]
+    fields = [
+        "version",
+        "theme",
+        "number",
+        "slug",
+        "name",
+        "short_name",
+        "definition",
+        "why_it_matters",
+    ]
+
+    @admin.display(description="Status", ordering="version__status")
+    def version_status(self, obj):
+        return obj.version.get_status_display()
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ["text", "key", "characteristic", "position"]
+    list_filter = ["characteristic__version__framework", "characteristic__version"]
+    search_fields = ["text", "key"]
+    list_select_related = ["characteristic__version__framework"]
+    ordering = ["characteristic__version", "characteristic__number", "position"]
+
+
+@admin.register(IndicatorTip)
+class IndicatorTipAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ["indicator", "text"]
+    list_filter = ["indicator__characteristic__version"]
+    search_fields = ["text", "indicator__text"]
+    list_select_related = ["indicator__characteristic__version__framework"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ["characteristic", "band", "position", "text"]
+    list_filter = ["characteristic__version", "band"]
+    search_fields = ["text"]
+    filter_horizontal = ["considerations", "key_steps", "examples"]
+    list_select_related = ["characteristic__version__framework"]
+
+
+@admin.register(Example)
+class ExampleAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "characteristic", "position"]
+    list_filter = ["characteristic__version"]
+    search_fields = ["title", "body"]
+    list_select_related = ["characteristic__version__framework"]
+
+
+# --- Shared reference content ---------------------------------------------------------------
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["title", "publisher", "position"]
+    search_fields = ["title", "publisher"]
+
+
+@admin.register(ValueMode)
+class ValueModeAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["name", "position", "source"]
+
+
+@admin.register(ApproachType)
+class ApproachTypeAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["name", "position"]
+
+
+@admin.register(ApproachFeature)
+class ApproachFeatureAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["name", "position"]
+
+
+@admin.register(Consideration)
+class ConsiderationAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["name", "position"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(PracticalQuestion)
+class PracticalQuestionAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["number", "group", "text"]
+    list_filter = ["group"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["title", "author", "source", "position"]
+    list_filter = ["source"]
+    search_fields = ["title", "author"]
+
+
+@admin.register(KeyStep)
+class KeyStepAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["number", "title"]
+    search_fields = ["title", "text"]
+
+
+@admin.register(ContentChange)
+class ContentChangeAdmin(admin.ModelAdmin):
+    """The change history: read-only."""
+
+    list_display = ["changed_at", "user", "model", "object_repr", "field", "old_value", "new_value"]
+    list_filter = ["model", "field", "user"]
+    search_fields = ["object_repr", "old_value", "new_value"]
+    date_hierarchy = "changed_at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

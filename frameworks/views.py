@@ -1,0 +1,79 @@
+"""Public, read-only framework pages (no login)."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from frameworks.models import (
+    ApproachFeature,
+    ApproachType,
+    Consideration,
+    FrameworkVersion,
+    KeyStep,
+    PracticalQuestion,
+    Source,
+    ValueMode,
+)
+
+VISIBLE = (FrameworkVersion.Status.PUBLISHED, FrameworkVersion.Status.RETIRED)
+
+
+def _get_visible_version(framework_slug: str, number: int | None = None) -> FrameworkVersion:
+    """A published (or retired) version, or 404: drafts are not public."""
+    versions = FrameworkVersion.objects.for_framework_page().filter(
+        framework__slug=framework_slug, status__in=VISIBLE
+    )
+    if number is None:
+        version = (
+            versions.filter(status=FrameworkVersion.Status.PUBLISHED).order_by("-number").first()
+        )
+        if version is None:
+            raise Http404("No published edition of this framework yet.")
+        return version
+    return get_object_or_404(versions, number=number)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@require_safe
+def framework_current(request: HttpRequest) -> HttpResponse:
+    version = _get_visible_version(settings.DEFAULT_FRAMEWORK_SLUG)
+    return _framework_page(request, version)
+
+
+@require_safe
+def framework_edition(request: HttpRequest, framework_slug: str, number: int) -> HttpResponse:
+    version = _get_visible_version(framework_slug, number)
+    return _framework_page(request, version)
+
+
+def _framework_page(request: HttpRequest, version: FrameworkVersion) -> HttpResponse:
+    editions = FrameworkVersion.objects.filter(
+        framework=version.framework, status__in=VISIBLE
+    ).order_by("-number")
+    context = {
+        "version": version,
+        "editions": list(
+            editions.only("number", "status", "framework__slug").select_related("framework")
+        ),
+        "value_modes": ValueMode.objects.select_related("source"),
+        "approach_features": ApproachFeature.objects.select_related("source"),
+        "approach_types": ApproachType.objects.select_related("source"),
+        "considerations": Consideration.objects.select_related("source"),
+        "practical_questions": PracticalQuestion.objects.select_related("source"),
+        "key_steps": KeyStep.objects.select_related("source"),
+    }
+    return render(request, "frameworks/framework.html", context)
+
+
+@require_safe
+def sources(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "frameworks/sources.html",
+        {"sources": Source.objects.prefetch_related("resources")},
+    )
