@@ -1,0 +1,95 @@
+"""Settings come from the environment and fail loudly, naming the variable, on bad values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from collabassess.env import database_from_url, env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_env_bool_rejects_a_malformed_value(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG", True)
+
+
+def test_env_int_rejects_text_and_values_below_the_minimum(monkeypatch):
+    monkeypatch.setenv("EMAIL_PORT", "twenty-five")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
+        env_int("EMAIL_PORT", 25)
+    monkeypatch.setenv("EMAIL_PORT", "0")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
+        env_int("EMAIL_PORT", 25, minimum=1)
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "a.example, b.example,")
+    assert env_list("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_database_url_for_postgres():
+    db = database_from_url(
+        "postgres://u:p%40ss@db.example:5433/collab?sslmode=require", base_dir=ROOT
+    )
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "collab",
+        "u",
+        "p@ss",
+        "db.example",
+        "5433",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_database_url_for_sqlite_is_configured_for_concurrent_writers():
+    db = database_from_url("sqlite:///var/other.sqlite3", base_dir=ROOT)
+    assert db["NAME"] == ROOT / "var" / "other.sqlite3"
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host", "nonsense"])
+def test_database_url_rejects_what_it_cannot_use(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_from_url(url, base_dir=ROOT)
+
+
+def _settings_in_subprocess(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='collabassess.settings'; django.setup()",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = _settings_in_subprocess(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_malformed_debug_stops_start_up_with_a_message():
+    result = _settings_in_subprocess(DEBUG="sometimes")
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_production_settings_start_with_the_required_variables():
+    result = _settings_in_subprocess(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="collab.example")
+    assert result.returncode == 0, result.stderr
