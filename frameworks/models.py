@@ -243,8 +243,8 @@ class FrameworkVersion(models.Model):
         bands = (self.developing_min, self.strength_min)
         if None not in bands and not (SCALE_MIN < bands[0] < bands[1] <= SCALE_MAX):
             errors["strength_min"] = (
-                    f"Bands must satisfy {SCALE_MIN} < developing from < strength from ≤ {SCALE_MAX}."
-                )
+                f"Bands must satisfy {SCALE_MIN} < developing from < strength from ≤ {SCALE_MAX}."
+            )
         if self.pk:
             old = FrameworkVersion.objects.filter(pk=self.pk).first()
             if old is not None and old.status != self.Status.DRAFT:

@@ -62,3 +62,72 @@ def admin_client(ada):
 @pytest.fixture
 def anon_client():
     return Client()
+
+
+# --- Assessments ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def collaboration(content):
+    from assessments.models import Collaboration, Team
+    from frameworks.models import ValueMode
+
+    collaboration = Collaboration.objects.create(
+        name="Northshire Stroke Network",
+        purpose="Faster, joined-up stroke care.",
+        framework_version=content,
+    )
+    collaboration.value_modes.set(ValueMode.objects.filter(slug="shared-delivery"))
+    for name in ["Acute Trust", "Community Services", "Social Care"]:
+        Team.objects.create(collaboration=collaboration, name=name)
+    return collaboration
+
+
+@pytest.fixture
+def open_round(collaboration, content):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Round
+
+    today = timezone.localdate()
+    return Round.objects.create(
+        collaboration=collaboration,
+        framework_version=content,
+        title="Autumn round",
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=30),
+        status=Round.Status.OPEN,
+    )
+
+
+@pytest.fixture
+def team_link(open_round):
+    from assessments.models import TeamLink
+
+    return TeamLink.objects.create(round=open_round, team=open_round.collaboration.teams.first())
+
+
+@pytest.fixture
+def other_collaboration_round(content):
+    """Another tenant's round, for isolation tests."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Collaboration, Round, Team, TeamLink
+
+    other = Collaboration.objects.create(name="Elsewhere ICS", framework_version=content)
+    team = Team.objects.create(collaboration=other, name="Elsewhere Trust")
+    today = timezone.localdate()
+    round = Round.objects.create(
+        collaboration=other,
+        framework_version=content,
+        title="Elsewhere round",
+        opens_on=today,
+        closes_on=today + timedelta(days=5),
+        status=Round.Status.OPEN,
+    )
+    TeamLink.objects.create(round=round, team=team)
+    return round

@@ -1,0 +1,121 @@
+"""Respondent forms. The questionnaire form is built from the items of the framework version:
+one field per indicator, named by its id, mapped back through ``item_fields`` (no string parsing).
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from assessments.models import COMMENT_MAX_LENGTH, StakeholderGroup, Team
+from assessments.services import BLANK
+from frameworks.models import Indicator, ValueMode
+
+DONT_KNOW = "dk"
+SCALE_CHOICES = [
+    ("1", "Strongly disagree"),
+    ("2", "Disagree"),
+    ("3", "Neither agree nor disagree"),
+    ("4", "Agree"),
+    ("5", "Strongly agree"),
+    (DONT_KNOW, "Don’t know / not applicable"),
+]
+ITEM_PREFIX = "item_"
+
+
+class TamperedForm(Exception):
+    """The post names items that are not on this page: not a browser's doing."""
+
+
+class AboutForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        label="Which partner organisation or group are you part of?",
+        error_messages={
+            "required": "Choose your team.",
+            "invalid_choice": "Choose one of the teams listed.",
+        },
+    )
+    stakeholder_group = forms.ChoiceField(
+        choices=StakeholderGroup.choices,
+        widget=forms.RadioSelect,
+        label="Which of these best describes you?",
+        error_messages={
+            "required": "Choose the group that best describes you.",
+            "invalid_choice": "Choose one of the groups listed.",
+        },
+    )
+
+    def __init__(self, *args, teams=None, ask_team=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_team:
+            self.fields["team"].queryset = teams
+        else:
+            del self.fields["team"]
+
+
+class CharacteristicForm(forms.Form):
+    """One page of the questionnaire: the items of one characteristic and a comment."""
+
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything you would like to add? (optional)",
+        error_messages={
+            "max_length": "Please keep your comment to %(limit_value)d characters (it has %(show_value)d)."
+        },
+    )
+
+    def __init__(self, *args, indicators: list[Indicator], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item_fields: dict[str, Indicator] = {}
+        for indicator in indicators:
+            name = f"{ITEM_PREFIX}{indicator.pk}"
+            self.fields[name] = forms.ChoiceField(
+                choices=SCALE_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                label=indicator.text,
+                error_messages={"invalid_choice": "Choose one of the options for this statement."},
+            )
+            self.item_fields[name] = indicator
+        if self.is_bound:
+            unknown = [
+                k for k in self.data if k.startswith(ITEM_PREFIX) and k not in self.item_fields
+            ]
+            if unknown:
+                raise TamperedForm(f"Unknown items: {', '.join(sorted(unknown)[:5])}")
+
+    def answers(self) -> dict[Indicator, object]:
+        """Indicator → 1–5, None (don't know) or BLANK, from the cleaned data."""
+        result = {}
+        for name, indicator in self.item_fields.items():
+            raw = self.cleaned_data.get(name) or ""
+            if raw == "":
+                result[indicator] = BLANK
+            elif raw == DONT_KNOW:
+                result[indicator] = None
+            else:
+                result[indicator] = int(raw)
+        return result
+
+    def items(self):
+        """(indicator, bound field, current value) for the template, in order."""
+        for name, indicator in self.item_fields.items():
+            bound = self[name]
+            yield indicator, bound, str(bound.value() or "")
+
+
+class ValueModesForm(forms.Form):
+    value_modes = forms.ModelMultipleChoiceField(
+        queryset=ValueMode.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which of these do you think the collaboration is about? Choose any that apply.",
+        error_messages={
+            "invalid_choice": "Choose from the options listed.",
+            "invalid_pk_value": "Choose from the options listed.",
+        },
+    )

@@ -1,0 +1,165 @@
+"""Reading results: the queries behind the results pages, then the pure scoring functions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from assessments import scoring
+from assessments.models import Answer, Response
+from frameworks.models import (
+    Characteristic,
+    FrameworkVersion,
+    Indicator,
+    Suggestion,
+    ValueModeWeight,
+)
+
+TIP_THRESHOLD = 3  # items answered 3 or lower get their tip shown
+
+
+@dataclass
+class Row:
+    characteristic: Characteristic
+    result: scoring.CharacteristicResult
+    band: str | None
+    weight: float = 1.0
+    suggestions: list[Suggestion] = field(default_factory=list)
+    tips: list[Indicator] = field(default_factory=list)
+
+    @property
+    def band_label(self) -> str:
+        return {
+            scoring.STRENGTH: "Strength",
+            scoring.DEVELOPING: "Developing",
+            scoring.PRIORITY: "Priority",
+        }.get(self.band, "Not enough answers")
+
+
+@dataclass
+class PersonalResults:
+    version: FrameworkVersion
+    rows: list[Row]
+    overall: float | None
+    overall_band: str | None
+    priorities: list[Row]
+    strengths: list[Row]
+
+    @property
+    def overall_percent(self) -> float | None:
+        return scoring.to_percent(self.overall)
+
+    def chart_data(self) -> dict:
+        """What the radar chart draws: the same numbers as the table beside it."""
+        return {
+            "labels": [row.characteristic.short_name for row in self.rows],
+            "names": [
+                f"{row.characteristic.number}. {row.characteristic.name}" for row in self.rows
+            ],
+            "values": [
+                None if row.result.percent is None else round(row.result.percent, 1)
+                for row in self.rows
+            ],
+            "bands": {
+                "developing": round(scoring.to_percent(float(self.version.developing_min)), 1),
+                "strength": round(scoring.to_percent(float(self.version.strength_min)), 1),
+            },
+        }
+
+
+def _characteristics(version: FrameworkVersion) -> list[Characteristic]:
+    return list(
+        version.characteristics.order_by("number").prefetch_related(
+            Prefetch(
+                "indicators", queryset=Indicator.objects.select_related("tip").order_by("position")
+            )
+        )
+    )
+
+
+def _suggestions_by_characteristic(
+    version: FrameworkVersion,
+) -> dict[tuple[int, str], list[Suggestion]]:
+    suggestions = (
+        Suggestion.objects.filter(characteristic__version=version)
+        .order_by("position")
+        .prefetch_related("considerations", "key_steps", "examples")
+    )
+    grouped: dict[tuple[int, str], list[Suggestion]] = defaultdict(list)
+    for suggestion in suggestions:
+        grouped[(suggestion.characteristic_id, suggestion.band)].append(suggestion)
+    return grouped
+
+
+def _weights(version: FrameworkVersion, value_mode_slugs: list[str]) -> dict[int, float]:
+    rows = ValueModeWeight.objects.filter(characteristic__version=version).values_list(
+        "characteristic__number", "value_mode__slug", "weight"
+    )
+    return scoring.characteristic_weights({(n, m): w for n, m, w in rows}, value_mode_slugs)
+
+
+def personal_results(response: Response) -> PersonalResults:
+    """One respondent's results. Queries: round+version+collaboration (1), characteristics (1),
+    indicators+tips (1), answers (1), collaboration value modes (1), the respondent's value modes
+    when the collaboration has none (0–1), weights (1), suggestions (1) and their considerations,
+    key steps and examples (3): 10 or 11 whatever the number of items and answers.
+    """
+    response = Response.objects.select_related(
+        "round__framework_version", "round__collaboration"
+    ).get(pk=response.pk)
+    version = response.round.framework_version
+    characteristics = _characteristics(version)
+    values = dict(Answer.objects.filter(response=response).values_list("indicator_id", "value"))
+
+    modes = list(response.round.collaboration.value_modes.values_list("slug", flat=True))
+    if not modes:
+        modes = list(response.value_modes.values_list("slug", flat=True))
+    weights = _weights(version, modes)
+    suggestions = _suggestions_by_characteristic(version)
+
+    rows = []
+    for characteristic in characteristics:
+        indicators = list(characteristic.indicators.all())
+        given = [values[i.pk] for i in indicators if i.pk in values]
+        result = scoring.respondent_characteristic(characteristic.number, given, len(indicators))
+        band = scoring.band(
+            result.mean, strength_min=version.strength_min, developing_min=version.developing_min
+        )
+        tips = [
+            i
+            for i in indicators
+            if values.get(i.pk) is not None and values[i.pk] <= TIP_THRESHOLD and hasattr(i, "tip")
+        ]
+        rows.append(
+            Row(
+                characteristic=characteristic,
+                result=result,
+                band=band,
+                weight=weights.get(characteristic.number, 1.0),
+                suggestions=suggestions.get((characteristic.pk, band), []),
+                tips=tips,
+            )
+        )
+
+    by_number = {row.characteristic.number: row for row in rows}
+    ordered = scoring.priorities([row.result for row in rows], weights)
+    priorities = [
+        by_number[r.number] for r in ordered if by_number[r.number].band != scoring.STRENGTH
+    ][:3]
+    strengths = sorted(
+        (row for row in rows if row.band == scoring.STRENGTH),
+        key=lambda row: (-row.result.mean, row.characteristic.number),
+    )
+    overall = scoring.overall(row.result for row in rows)
+    return PersonalResults(
+        version=version,
+        rows=rows,
+        overall=overall,
+        overall_band=scoring.band(
+            overall, strength_min=version.strength_min, developing_min=version.developing_min
+        ),
+        priorities=priorities,
+        strengths=strengths,
+    )

@@ -1,0 +1,179 @@
+"""Writes that touch several assessment models. Each is one transaction.
+
+Double submissions are settled by the database: a draft becomes submitted through a conditional
+UPDATE (``WHERE status = 'draft'``), so of any number of concurrent submits exactly one changes the
+row and the rest see it already submitted. Answers are upserted on the unique (response, indicator)
+constraint, so two concurrent saves of one page cannot store two answers to one item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments.models import (
+    Answer,
+    Comment,
+    IndividualLink,
+    Response,
+    Round,
+    Team,
+    new_token,
+    token_digest,
+)
+from frameworks.models import Characteristic, Indicator, ValueMode
+
+# An item left blank on a page (distinct from None, "don't know").
+BLANK = Ellipsis
+
+
+class RoundNotOpen(ValidationError):
+    """The round does not accept answers (closed, or not open yet)."""
+
+
+class AlreadySubmitted(ValidationError):
+    """The response was submitted: it cannot change any more."""
+
+
+class LinkAlreadyUsed(ValidationError):
+    """A single-use invitation link has already been used for a submitted response."""
+
+
+def _check_open(round: Round) -> None:
+    if not round.is_accepting:
+        raise RoundNotOpen("This assessment round is not open for answers.")
+
+
+def _locked_draft(response: Response) -> Response:
+    """Re-read the response inside the transaction, locked, and make sure it is still a draft."""
+    fresh = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    if fresh.status != Response.Status.DRAFT:
+        raise AlreadySubmitted("This response has already been submitted.")
+    _check_open(fresh.round)
+    return fresh
+
+
+@transaction.atomic
+def response_start(
+    *, round: Round, team: Team | None = None, individual_link: IndividualLink | None = None
+) -> tuple[Response, str]:
+    """Open a draft for a respondent. Returns the draft and its private resume token.
+
+    For an individual link the database allows one open draft: a second start (another tab,
+    a double click) gets the existing draft back with a fresh resume token.
+    """
+    _check_open(round)
+    if individual_link is not None and individual_link.used_on is not None:
+        raise LinkAlreadyUsed("This invitation link has already been used.")
+    token = new_token()
+    team = team or (individual_link.team if individual_link else None)
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                round=round,
+                team=team,
+                team_from_link=team is not None,
+                individual_link=individual_link,
+                resume_digest=token_digest(token),
+            )
+    except IntegrityError:
+        if individual_link is None:
+            raise
+        response = Response.objects.select_for_update().get(
+            individual_link=individual_link, status=Response.Status.DRAFT
+        )
+        response.resume_digest = token_digest(token)
+        response.save(update_fields=["resume_digest"])
+    return response, token
+
+
+@transaction.atomic
+def response_save_about(
+    *, response: Response, team: Team | None, stakeholder_group: str
+) -> Response:
+    response = _locked_draft(response)
+    if team is not None:
+        if team.collaboration_id != response.round.collaboration_id:
+            raise ValidationError("That team is not part of this collaboration.")
+        response.team = team
+    response.stakeholder_group = stakeholder_group
+    response.save(update_fields=["team", "stakeholder_group"])
+    return response
+
+
+@transaction.atomic
+def response_save_page(
+    *,
+    response: Response,
+    characteristic: Characteristic,
+    answers: Mapping[Indicator, object],
+    comment: str,
+) -> Response:
+    """Store one characteristic page: every item on it, and its comment, as shown on the page.
+
+    ``answers`` maps each indicator of the page to a value 1–5, None (don't know) or BLANK
+    (left blank, which removes an earlier answer).
+    """
+    response = _locked_draft(response)
+    if characteristic.version_id != response.round.framework_version_id:
+        raise ValidationError("That characteristic is not part of this round's framework.")
+    for indicator in answers:
+        if indicator.characteristic_id != characteristic.pk:
+            raise ValidationError("An item does not belong to this page.")
+
+    given = [
+        Answer(response=response, indicator=indicator, value=value)
+        for indicator, value in answers.items()
+        if value is not BLANK
+    ]
+    blank = [indicator.pk for indicator, value in answers.items() if value is BLANK]
+    if given:
+        Answer.objects.bulk_create(
+            given,
+            update_conflicts=True,
+            unique_fields=["response", "indicator"],
+            update_fields=["value"],
+        )
+    if blank:
+        Answer.objects.filter(response=response, indicator_id__in=blank).delete()
+
+    comment = comment.strip()
+    if comment:
+        Comment.objects.update_or_create(
+            response=response, characteristic=characteristic, defaults={"text": comment}
+        )
+    else:
+        Comment.objects.filter(response=response, characteristic=characteristic).delete()
+    return response
+
+
+@transaction.atomic
+def response_save_value_modes(*, response: Response, value_modes: Iterable[ValueMode]) -> Response:
+    response = _locked_draft(response)
+    response.value_modes.set(value_modes)
+    return response
+
+
+@transaction.atomic
+def response_submit(*, response: Response) -> Response:
+    """Submit a draft. Submitting an already submitted response returns it unchanged."""
+    round = Round.objects.get(pk=response.round_id)
+    current = Response.objects.filter(pk=response.pk).values("status", "individual_link_id").get()
+    if current["status"] == Response.Status.SUBMITTED:
+        return Response.objects.get(pk=response.pk)
+    _check_open(round)
+    link_id = current["individual_link_id"]
+    # The conditional UPDATE is the guard: only one of many concurrent submits matches 'draft'.
+    changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
+        status=Response.Status.SUBMITTED, submitted_on=timezone.localdate(), individual_link=None
+    )
+    if changed and link_id is not None:
+        marked = IndividualLink.objects.filter(pk=link_id, used_on__isnull=True).update(
+            used_on=timezone.localdate()
+        )
+        if not marked:
+            raise LinkAlreadyUsed("This invitation link has already been used.")
+    return Response.objects.get(pk=response.pk)

@@ -1,0 +1,48 @@
+"""Walking the respondent's journey with the test client."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from assessments.models import Response
+from frameworks.models import Indicator
+
+
+def follow_invitation(client, token: str):
+    return client.get(reverse("invitation", args=[token]))
+
+
+def start(client, token: str) -> Response:
+    follow_invitation(client, token)
+    response = client.post(reverse("respond_start"))
+    assert response.status_code == 302, response.status_code
+    return Response.objects.get(pk=client.session["ca_response"])
+
+
+def resume_token(client) -> str:
+    return client.session["ca_resume"]
+
+
+def answer_page(client, version, number: int, value="4", comment="", nav="next", extra=None):
+    indicators = Indicator.objects.filter(
+        characteristic__version=version, characteristic__number=number
+    )
+    data = {f"item_{i.pk}": value for i in indicators}
+    data.update({"comment": comment, "nav": nav, "resume": resume_token(client)})
+    data.update(extra or {})
+    return client.post(reverse("respond_characteristic", args=[number]), data)
+
+
+def complete(client, token: str, version, values=None, group="clinician") -> Response:
+    """Start, answer every page (values: characteristic number -> value) and submit."""
+    draft = start(client, token)
+    client.post(
+        reverse("respond_about"), {"stakeholder_group": group, "resume": resume_token(client)}
+    )
+    for number in range(1, 9):
+        value = (values or {}).get(number, "4")
+        assert answer_page(client, version, number, value=value).status_code == 302
+    submitted = client.post(reverse("respond_review"), {"resume": resume_token(client)})
+    assert submitted.status_code == 302
+    draft.refresh_from_db()
+    return draft

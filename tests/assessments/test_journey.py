@@ -1,0 +1,240 @@
+"""The respondent's journey through the test client: no JavaScript, no account."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Answer, Comment, IndividualLink, Response, Round
+from frameworks.models import Indicator
+from tests.assessments.helpers import answer_page, complete, follow_invitation, resume_token, start
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invitation_is_exchanged_for_a_session_and_dropped_from_the_url(anon_client, team_link):
+    response = follow_invitation(anon_client, team_link.token)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("respond_landing")
+    assert team_link.token not in response["Location"]
+    landing = anon_client.get(response["Location"])
+    assert landing.status_code == 200
+    html = landing.content.decode()
+    assert "Privacy notice" in html and "Northshire Stroke Network" in html
+    assert "fewer than <strong>5</strong>" in html
+
+
+def test_unknown_invitation_is_a_404(anon_client, content):
+    assert follow_invitation(anon_client, "not-a-real-token").status_code == 404
+    assert anon_client.get(reverse("respond_landing")).status_code == 404
+
+
+def test_unknown_resume_token_is_a_404(anon_client, content):
+    assert anon_client.get(reverse("respond_resume", args=["nope"])).status_code == 404
+
+
+def test_pages_without_a_journey_are_404(anon_client, content):
+    for name in ["respond_about", "respond_value", "respond_review", "respond_results"]:
+        assert anon_client.get(reverse(name)).status_code == 404
+    assert anon_client.get(reverse("respond_characteristic", args=[1])).status_code == 404
+
+
+def test_progress_and_the_resume_link_show_on_every_page(anon_client, team_link, content):
+    start(anon_client, team_link.token)
+    token = resume_token(anon_client)
+    pages = [reverse("respond_about")]
+    pages += [reverse("respond_characteristic", args=[n]) for n in range(1, 9)]
+    pages += [reverse("respond_value"), reverse("respond_review")]
+    for number, url in enumerate(pages, start=1):
+        html = anon_client.get(url).content.decode()
+        assert f"Page {number} of 11" in html, url
+        assert reverse("respond_resume", args=[token]) in html, url
+
+
+def test_a_characteristic_page_shows_its_definition_items_and_scale(
+    anon_client, team_link, content
+):
+    start(anon_client, team_link.token)
+    html = anon_client.get(reverse("respond_characteristic", args=[5])).content.decode()
+    characteristic = content.characteristics.get(number=5)
+    assert characteristic.definition in html
+    assert html.count('<fieldset class="question item') == 5
+    for label in ["Strongly disagree", "Strongly agree", "Don’t know / not applicable"]:
+        assert label in html
+
+
+def test_next_and_back_both_save(anon_client, team_link, content):
+    draft = start(anon_client, team_link.token)
+    response = answer_page(anon_client, content, 1, value="5", nav="back")
+    assert response.status_code == 302 and response["Location"] == reverse("respond_about")
+    response = answer_page(anon_client, content, 2, value="2", nav="next")
+    assert response["Location"] == reverse("respond_characteristic", args=[3])
+    assert Answer.objects.filter(response=draft, value=5).count() == 4
+    assert Answer.objects.filter(response=draft, value=2).count() == 3
+    # Going back shows the saved answers.
+    html = anon_client.get(reverse("respond_characteristic", args=[1])).content.decode()
+    assert html.count('value="5" id=') == 4 and html.count(" checked") == 4
+
+
+def test_dont_know_is_stored_as_null_and_a_comment_is_kept(anon_client, team_link, content):
+    draft = start(anon_client, team_link.token)
+    answer_page(anon_client, content, 3, value="dk", comment="Trust is growing.")
+    assert Answer.objects.filter(response=draft, value__isnull=True).count() == 4
+    assert Comment.objects.get(response=draft).text == "Trust is growing."
+
+
+def test_whole_journey_then_personal_results(anon_client, team_link, content):
+    values = {1: "2", 2: "5", 3: "4", 4: "3", 5: "4", 6: "1", 7: "5", 8: "3"}
+    draft = complete(anon_client, team_link.token, content, values=values)
+    assert draft.status == Response.Status.SUBMITTED
+    assert draft.submitted_on == timezone.localdate()
+    results = anon_client.get(reverse("respond_results"))
+    assert results.status_code == 200
+    html = results.content.decode()
+    assert "Your results" in html and 'id="radar-data"' in html
+    assert "<table" in html and "2.00" in html and "1.00" in html
+    assert "Your top priorities" in html
+
+
+def test_resume_in_another_browser_restores_every_saved_answer(anon_client, team_link, content):
+    draft = start(anon_client, team_link.token)
+    answer_page(anon_client, content, 1, value="3")
+    answer_page(anon_client, content, 2, value="dk", comment="Hard to say")
+    token = resume_token(anon_client)
+
+    other = Client()
+    response = other.get(reverse("respond_resume", args=[token]))
+    assert response.status_code == 302 and token not in response["Location"]
+    assert other.session["ca_response"] == draft.pk
+    page1 = other.get(reverse("respond_characteristic", args=[1])).content.decode()
+    assert page1.count('value="3" id=') == 4 and page1.count(" checked") == 4
+    page2 = other.get(reverse("respond_characteristic", args=[2])).content.decode()
+    assert page2.count('value="dk" id=') == 3 and page2.count(" checked") == 3
+    assert "Hard to say" in page2
+
+
+def test_final_submit_with_an_expired_session_is_saved(anon_client, team_link, content):
+    draft = start(anon_client, team_link.token)
+    answer_page(anon_client, content, 1, value="4")
+    token = resume_token(anon_client)
+
+    expired = Client()  # a new browser session: only the form's resume token comes along
+    response = expired.post(reverse("respond_review"), {"resume": token})
+
+    assert response.status_code == 302 and response["Location"] == reverse("respond_results")
+    draft.refresh_from_db()
+    assert draft.status == Response.Status.SUBMITTED
+
+
+def test_submitting_twice_stores_one_response(anon_client, team_link, content):
+    complete(anon_client, team_link.token, content)
+    again = anon_client.post(reverse("respond_review"), {"resume": resume_token(anon_client)})
+    assert again.status_code == 302 and again["Location"] == reverse("respond_results")
+    assert Response.objects.count() == 1
+    # Going back to a page of a submitted response changes nothing.
+    before = list(Answer.objects.values_list("indicator_id", "value"))
+    answer_page(anon_client, content, 1, value="1")
+    assert list(Answer.objects.values_list("indicator_id", "value")) == before
+
+
+def test_review_lists_unanswered_items_with_links(anon_client, team_link, content):
+    start(anon_client, team_link.token)
+    answer_page(anon_client, content, 1, value="4")
+    html = anon_client.get(reverse("respond_review")).content.decode()
+    missing = Indicator.objects.filter(characteristic__version=content).exclude(
+        characteristic__number=1
+    )
+    assert "Not answered yet (29)" in html
+    first = missing.order_by("characteristic__number", "position").first()
+    assert f"{reverse('respond_characteristic', args=[2])}#item-{first.pk}" in html
+
+
+def test_team_link_respondent_is_not_asked_for_a_team(anon_client, team_link):
+    start(anon_client, team_link.token)
+    html = anon_client.get(reverse("respond_about")).content.decode()
+    assert 'name="team"' not in html and team_link.team.name in html
+
+
+def test_individual_link_without_team_asks_for_one_and_is_single_use(
+    anon_client, open_round, content
+):
+    link, token = IndividualLink.issue(round=open_round, email="pat@example.org")
+    draft = start(anon_client, token)
+    assert draft.individual_link == link
+    html = anon_client.get(reverse("respond_about")).content.decode()
+    assert 'name="team"' in html
+    team = open_round.collaboration.teams.last()
+    anon_client.post(
+        reverse("respond_about"),
+        {"team": team.pk, "stakeholder_group": "carer", "resume": resume_token(anon_client)},
+    )
+    anon_client.post(reverse("respond_review"), {"resume": resume_token(anon_client)})
+
+    draft.refresh_from_db()
+    link.refresh_from_db()
+    assert draft.status == "submitted" and draft.team == team
+    assert draft.individual_link is None  # the response no longer points to the link
+    assert link.used_on == timezone.localdate()
+    # The link cannot be used again.
+    assert follow_invitation(Client(), token).status_code == 410
+
+
+def test_individual_link_opened_twice_continues_the_same_draft(open_round, content):
+    link, token = IndividualLink.issue(round=open_round)
+    first = start(Client(), token)
+    second = start(Client(), token)
+    assert first.pk == second.pk
+    assert Response.objects.filter(status="draft").count() == 1
+
+
+def test_a_team_from_another_collaboration_is_refused(
+    anon_client, open_round, other_collaboration_round
+):
+    link, token = IndividualLink.issue(round=open_round)
+    draft = start(anon_client, token)
+    foreign = other_collaboration_round.collaboration.teams.get()
+    response = anon_client.post(
+        reverse("respond_about"),
+        {"team": foreign.pk, "stakeholder_group": "carer", "resume": resume_token(anon_client)},
+    )
+    assert (
+        response.status_code == 200
+        and "Choose one of the teams listed." in response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.team is None
+
+
+@pytest.mark.parametrize("availability", ["closed", "not_open"])
+def test_a_round_that_is_not_open_shows_a_clear_page_and_saves_nothing(
+    anon_client, team_link, content, availability
+):
+    draft = start(anon_client, team_link.token)
+    round = team_link.round
+    if availability == "closed":
+        round.status = Round.Status.CLOSED
+    else:
+        round.opens_on = timezone.localdate() + timedelta(days=2)
+        round.closes_on = timezone.localdate() + timedelta(days=9)
+    round.save()
+    response = answer_page(anon_client, content, 1, value="4")
+    assert response.status_code == 403
+    assert (
+        "has closed" if availability == "closed" else "not open yet"
+    ) in response.content.decode()
+    assert not Answer.objects.filter(response=draft).exists()
+    response = anon_client.post(reverse("respond_review"), {"resume": resume_token(anon_client)})
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_closed_round_refuses_new_starts(anon_client, team_link):
+    team_link.round.status = Round.Status.CLOSED
+    team_link.round.save()
+    follow_invitation(anon_client, team_link.token)
+    response = anon_client.post(reverse("respond_start"))
+    assert response.status_code == 403
+    assert not Response.objects.exists()
