@@ -101,21 +101,26 @@ def _weights(version: FrameworkVersion, value_mode_slugs: list[str]) -> dict[int
 
 
 def personal_results(response: Response) -> PersonalResults:
-    """One respondent's results. Queries: round+version+collaboration (1), characteristics (1),
-    indicators+tips (1), answers (1), collaboration value modes (1), the respondent's value modes
-    when the collaboration has none (0–1), weights (1), suggestions (1) and their considerations,
-    key steps and examples (3): 10 or 11 whatever the number of items and answers.
+    """One respondent's results, in 11 queries whatever the number of items and answers:
+    response (+round, version, framework, collaboration), its value modes, the collaboration's
+    value modes, characteristics, indicators (+tips), answers, weights, suggestions and their
+    considerations, key steps and examples.
     """
-    response = Response.objects.select_related(
-        "round__framework_version", "round__collaboration"
-    ).get(pk=response.pk)
+    response = (
+        Response.objects.select_related(
+            "round__framework_version__framework", "round__collaboration"
+        )
+        .prefetch_related("value_modes", "round__collaboration__value_modes")
+        .get(pk=response.pk)
+    )
     version = response.round.framework_version
     characteristics = _characteristics(version)
     values = dict(Answer.objects.filter(response=response).values_list("indicator_id", "value"))
 
-    modes = list(response.round.collaboration.value_modes.values_list("slug", flat=True))
+    # The collaboration's own value modes; if the facilitator set none, the respondent's view.
+    modes = [m.slug for m in response.round.collaboration.value_modes.all()]
     if not modes:
-        modes = list(response.value_modes.values_list("slug", flat=True))
+        modes = [m.slug for m in response.value_modes.all()]
     weights = _weights(version, modes)
     suggestions = _suggestions_by_characteristic(version)
 

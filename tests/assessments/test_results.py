@@ -1,0 +1,162 @@
+"""Personal results: scores, bands, priorities, suggestions, chart data, pinned queries."""
+
+import json
+import re
+
+import pytest
+from django.test import Client, TestCase
+from django.urls import reverse
+
+from assessments.results import personal_results
+from frameworks.models import Band, Characteristic, Indicator, Suggestion
+from tests.assessments.helpers import complete
+from tests.conftest import ensure_content
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_every_characteristic_and_band_has_two_to_four_suggestions(content, number):
+    for characteristic in Characteristic.objects.filter(version__number=number):
+        for band in Band.values:
+            count = Suggestion.objects.filter(characteristic=characteristic, band=band).count()
+            assert 2 <= count <= 4, (characteristic, band, count)
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_every_indicator_has_a_tip(content, number):
+    missing = Indicator.objects.filter(characteristic__version__number=number, tip__isnull=True)
+    assert not missing.exists(), list(missing)
+
+
+def test_every_suggestion_links_considerations_and_key_steps(content):
+    for suggestion in Suggestion.objects.prefetch_related(
+        "considerations", "key_steps", "examples"
+    ):
+        assert suggestion.considerations.all() and suggestion.key_steps.all(), suggestion
+        for example in suggestion.examples.all():
+            assert example.characteristic_id == suggestion.characteristic_id
+
+
+VALUES = {1: "2", 2: "5", 3: "4", 4: "3", 5: "4", 6: "1", 7: "5", 8: "3"}
+
+
+def test_scores_bands_priorities_and_strengths(anon_client, team_link, content):
+    draft = complete(anon_client, team_link.token, content, values=VALUES)
+    results = personal_results(draft)
+    by_number = {row.characteristic.number: row for row in results.rows}
+    assert by_number[1].result.mean == 2 and by_number[1].band == "priority"
+    assert by_number[4].result.mean == 3 and by_number[4].band == "developing"
+    assert by_number[2].band == "strength"
+    # Need (5 − mean) × weight; the collaboration creates value by shared delivery.
+    # 6: (5−1)×w6 is largest, then 1: (5−2)×w1; 4 and 8 tie on 2×w.
+    assert [row.characteristic.number for row in results.priorities][:2] == [6, 1]
+    assert len(results.priorities) == 3
+    assert {row.characteristic.number for row in results.strengths} == {2, 3, 5, 7}
+    assert results.overall == pytest.approx(sum(int(v) for v in VALUES.values()) / 8)
+    for row in results.priorities:
+        assert row.suggestions and all(s.band == row.band for s in row.suggestions)
+
+
+def test_tips_shown_for_items_rated_three_or_lower(anon_client, team_link, content):
+    draft = complete(anon_client, team_link.token, content, values=VALUES)
+    results = personal_results(draft)
+    row = next(r for r in results.rows if r.characteristic.number == 6)
+    assert len(row.tips) == 5 and all(i.tip.text for i in row.tips)
+    assert not next(r for r in results.rows if r.characteristic.number == 2).tips
+
+
+def test_results_page_chart_data_matches_the_table(anon_client, team_link, content):
+    complete(anon_client, team_link.token, content, values=VALUES)
+    html = anon_client.get(reverse("respond_results")).content.decode()
+    data = json.loads(
+        re.search(r'<script id="radar-data" type="application/json">(.*?)</script>', html).group(1)
+    )
+    assert data["values"] == [25.0, 100.0, 75.0, 50.0, 75.0, 0.0, 100.0, 50.0]
+    assert len(data["labels"]) == 8
+    table = html[html.index('<table class="table table-sm results-table">') :]
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>\s*<td><span', table)
+    assert [float(c) for c in cells] == data["values"]
+    assert data["bands"] == {"developing": 50.0, "strength": 75.0}
+
+
+def test_results_page_shows_no_team_or_collaboration_figures(anon_client, team_link, content):
+    complete(anon_client, team_link.token, content, values=VALUES)
+    html = anon_client.get(reverse("respond_results")).content.decode()
+    assert "Team average" not in html and "Collaboration average" not in html
+    assert "your own" in html
+
+
+def test_respondent_pages_load_no_chart_library(anon_client, team_link, content):
+    from tests.assessments.helpers import start
+
+    start(anon_client, team_link.token)
+    for url in [
+        reverse("respond_landing"),
+        reverse("respond_about"),
+        reverse("respond_characteristic", args=[1]),
+    ]:
+        assert "plotly" not in anon_client.get(url).content.decode(), url
+
+
+def test_the_chart_bundle_is_under_500_kb_gzipped():
+    import gzip
+    from pathlib import Path
+
+    from django.conf import settings
+
+    bundle = Path(settings.BASE_DIR) / "static/vendor/plotly/plotly-radar.min.js"
+    radar = Path(settings.BASE_DIR) / "static/js/radar.js"
+    size = len(gzip.compress(bundle.read_bytes(), 9)) + len(gzip.compress(radar.read_bytes(), 9))
+    assert size < 500_000, size
+    assert "scatterpolar" in bundle.read_text()
+    assert (bundle.parent / "LICENSE").exists()
+
+
+class ResultsQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        ensure_content()
+
+    def _submitted(self, values):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from assessments.models import Collaboration, Round, Team, TeamLink
+        from frameworks.models import FrameworkVersion
+
+        version = FrameworkVersion.objects.get(framework__slug="eight-characteristics", number=2)
+        collaboration = Collaboration.objects.create(
+            name=f"C{len(values)}", framework_version=version
+        )
+        team = Team.objects.create(collaboration=collaboration, name="T")
+        today = timezone.localdate()
+        round = Round.objects.create(
+            collaboration=collaboration,
+            framework_version=version,
+            title="R",
+            opens_on=today,
+            closes_on=today + timedelta(days=1),
+            status="open",
+        )
+        link = TeamLink.objects.create(round=round, team=team)
+        client = Client()
+        complete(client, link.token, version, values=values)
+        return client
+
+    def test_results_page_query_count_is_pinned(self):
+        client = self._submitted(VALUES)
+        # 1 session; 2 response (+round, team); 3 round (+collaboration, version, framework);
+        # personal_results: 4 response (+round, version, framework, collaboration);
+        # 5 its value modes; 6 the collaboration's value modes; 7 characteristics;
+        # 8 indicators (+tips); 9 answers; 10 weights; 11 suggestions; 12 their
+        # considerations; 13 key steps; 14 examples.
+        with self.assertNumQueries(14):
+            response = client.get(reverse("respond_results"))
+        self.assertEqual(response.status_code, 200)
+
+    def test_results_query_count_does_not_grow_with_dont_knows_or_answers(self):
+        client = self._submitted(dict.fromkeys(range(1, 9), "dk"))
+        with self.assertNumQueries(14):
+            client.get(reverse("respond_results"))
