@@ -1,0 +1,107 @@
+"""Admin screens for collaborations, teams, rounds and invitation links.
+
+Responses and answers are deliberately not registered: nobody browses one person's answers.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+
+from assessments.models import Collaboration, IndividualLink, Round, Team, TeamLink, token_digest
+from frameworks.models import FrameworkVersion
+
+
+class TeamInline(admin.TabularInline):
+    model = Team
+    extra = 1
+
+
+@admin.register(Collaboration)
+class CollaborationAdmin(admin.ModelAdmin):
+    list_display = ["name", "approach_type", "framework_version", "created_on"]
+    search_fields = ["name", "purpose"]
+    filter_horizontal = ["value_modes"]
+    inlines = [TeamInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "framework_version":
+            kwargs["queryset"] = FrameworkVersion.objects.published().select_related("framework")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TeamLinkInline(admin.TabularInline):
+    model = TeamLink
+    extra = 0
+    fields = ["team", "invitation_url", "created_on"]
+    readonly_fields = ["invitation_url", "created_on"]
+
+    @admin.display(description="Invitation link")
+    def invitation_url(self, obj):
+        if not obj.pk:
+            return "Saved links appear here."
+        return reverse("invitation", args=[obj.token])
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ["title", "collaboration", "status", "opens_on", "closes_on", "submitted"]
+    list_filter = ["status", "collaboration"]
+    search_fields = ["title", "collaboration__name"]
+    inlines = [TeamLinkInline]
+    actions = ["create_team_links"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("collaboration")
+            .annotate(n_submitted=Count("responses", filter=Q(responses__status="submitted")))
+        )
+
+    @admin.display(description="Submitted responses", ordering="n_submitted")
+    def submitted(self, obj):
+        return obj.n_submitted
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "framework_version":
+            kwargs["queryset"] = FrameworkVersion.objects.published().select_related("framework")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.action(description="Create a team link for every team without one")
+    def create_team_links(self, request, queryset):
+        created = 0
+        for round in queryset.select_related("collaboration"):
+            existing = set(round.team_links.values_list("team_id", flat=True))
+            for team in round.collaboration.teams.exclude(pk__in=existing):
+                TeamLink.objects.create(round=round, team=team)
+                created += 1
+        self.message_user(request, f"Created {created} team link(s).", messages.SUCCESS)
+
+
+@admin.register(IndividualLink)
+class IndividualLinkAdmin(admin.ModelAdmin):
+    """Adding a link shows its URL once: only a digest of the token is stored."""
+
+    list_display = ["round", "team", "email", "created_on", "used_on"]
+    list_filter = ["round", "used_on"]
+    search_fields = ["email"]
+    fields = ["round", "team", "email"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        link, token = IndividualLink.issue(round=obj.round, team=obj.team, email=obj.email)
+        obj.pk = link.pk
+        obj.token_digest = token_digest(token)
+        url = request.build_absolute_uri(reverse("invitation", args=[token]))
+        self.message_user(
+            request,
+            format_html(
+                "Personal link (shown only now; copy it for the invitee): <code>{}</code>", url
+            ),
+            messages.SUCCESS,
+        )
