@@ -161,12 +161,27 @@ def _after_save(request: HttpRequest, context: dict) -> HttpResponse:
     return redirect(context["next_url"] or reverse("respond_review"))
 
 
-def _started_or_landing(journey: Journey) -> HttpResponse | None:
+def _editable_journey(request: HttpRequest) -> tuple[Journey, HttpResponse | None]:
+    """The journey of a question page, or where to send the respondent instead."""
+    journey = _get_journey(request)
     if journey.response is None:
-        return redirect("respond_landing")
+        return journey, redirect("respond_landing")
     if journey.response.is_submitted:
+        return journey, redirect("respond_results")
+    if not journey.round.is_accepting:
+        return journey, _closed(request, journey.round)
+    return journey, None
+
+
+def _run_save(request: HttpRequest, journey: Journey, save, context: dict) -> HttpResponse:
+    """Run a save service; then go on, or explain why nothing was saved."""
+    try:
+        save()
+    except services.AlreadySubmitted:
         return redirect("respond_results")
-    return None
+    except services.RoundNotOpen:
+        return _closed(request, journey.round)
+    return _after_save(request, context)
 
 
 # --- Views ----------------------------------------------------------------------------------
@@ -273,11 +288,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def about(request: HttpRequest) -> HttpResponse:
-    journey = _get_journey(request)
-    if (early := _started_or_landing(journey)) is not None:
-        return early
-    if not journey.round.is_accepting:
-        return _closed(request, journey.round)
+    journey, elsewhere = _editable_journey(request)
+    if elsewhere is not None:
+        return elsewhere
     characteristics = _characteristics(journey.round)
     context = _step_context(journey, characteristics, STEP_ABOUT)
     # A team link answers for its team; other respondents say which team they are part of.
@@ -290,17 +303,16 @@ def about(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AboutForm(request.POST, teams=teams, ask_team=ask_team, initial=initial)
         if form.is_valid():
-            try:
-                services.response_save_about(
+            return _run_save(
+                request,
+                journey,
+                lambda: services.response_save_about(
                     response=journey.response,
                     team=form.cleaned_data.get("team"),
                     stakeholder_group=form.cleaned_data["stakeholder_group"],
-                )
-            except services.AlreadySubmitted:
-                return redirect("respond_results")
-            except services.RoundNotOpen:
-                return _closed(request, journey.round)
-            return _after_save(request, context)
+                ),
+                context,
+            )
     else:
         form = AboutForm(teams=teams, ask_team=ask_team, initial=initial)
     fixed_team = None if ask_team else journey.response.team
@@ -312,11 +324,9 @@ def about(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def characteristic_page(request: HttpRequest, number: int) -> HttpResponse:
-    journey = _get_journey(request)
-    if (early := _started_or_landing(journey)) is not None:
-        return early
-    if not journey.round.is_accepting:
-        return _closed(request, journey.round)
+    journey, elsewhere = _editable_journey(request)
+    if elsewhere is not None:
+        return elsewhere
     characteristics = _characteristics(journey.round)
     characteristic = next((c for c in characteristics if c.number == number), None)
     if characteristic is None:
@@ -347,18 +357,17 @@ def characteristic_page(request: HttpRequest, number: int) -> HttpResponse:
     except TamperedForm:
         return HttpResponseBadRequest("This form names items that are not on this page.")
     if request.method == "POST" and form.is_valid():
-        try:
-            services.response_save_page(
+        return _run_save(
+            request,
+            journey,
+            lambda: services.response_save_page(
                 response=journey.response,
                 characteristic=characteristic,
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
-            )
-        except services.AlreadySubmitted:
-            return redirect("respond_results")
-        except services.RoundNotOpen:
-            return _closed(request, journey.round)
-        return _after_save(request, context)
+            ),
+            context,
+        )
     return render(
         request,
         "assessments/characteristic.html",
@@ -370,25 +379,22 @@ def characteristic_page(request: HttpRequest, number: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def value_modes(request: HttpRequest) -> HttpResponse:
-    journey = _get_journey(request)
-    if (early := _started_or_landing(journey)) is not None:
-        return early
-    if not journey.round.is_accepting:
-        return _closed(request, journey.round)
+    journey, elsewhere = _editable_journey(request)
+    if elsewhere is not None:
+        return elsewhere
     context = _step_context(journey, _characteristics(journey.round), STEP_VALUE)
     initial = {"value_modes": list(journey.response.value_modes.values_list("pk", flat=True))}
     if request.method == "POST":
         form = ValueModesForm(request.POST, initial=initial)
         if form.is_valid():
-            try:
-                services.response_save_value_modes(
+            return _run_save(
+                request,
+                journey,
+                lambda: services.response_save_value_modes(
                     response=journey.response, value_modes=form.cleaned_data["value_modes"]
-                )
-            except services.AlreadySubmitted:
-                return redirect("respond_results")
-            except services.RoundNotOpen:
-                return _closed(request, journey.round)
-            return _after_save(request, context)
+                ),
+                context,
+            )
     else:
         form = ValueModesForm(initial=initial)
     return render(

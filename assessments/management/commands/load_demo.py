@@ -19,4 +19,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo round: {round} ({round.get_status_display().lower()})")
         self.stdout.write("Demo invitation links (one per team; open one in a browser to respond):")
         for link in round.team_links.select_related("team").order_by("team__name"):
-            self.stdout.write(f"  {link.team.name}: {base}{reverse('invitation', args=[link.token])}")
+            self.stdout.write(
+                f"  {link.team.name}: {base}{reverse('invitation', args=[link.token])}"
+            )
