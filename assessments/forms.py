@@ -64,7 +64,7 @@ class CharacteristicForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Anything you would like to add? (optional)",
         error_messages={
-            "max_length": "Please keep your comment to %(limit_value)d characters (it has %(show_value)d)."
+            "max_length": "Please keep your comment to 2,000 characters (it has %(show_value)d)."
         },
     )
 

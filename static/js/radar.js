@@ -28,10 +28,12 @@
       }
     ];
     var layout = {
-      polar: { radialaxis: { range: [0, 100], tickvals: [0, 25, 50, 75, 100], angle: 90 },
+      polar: { radialaxis: { range: [0, 100], tickvals: [0, 25, 50, 75, 100], angle: 22.5,
+                             tickangle: 22.5, tickfont: { size: 10 } },
                angularaxis: { direction: "clockwise", rotation: 90 } },
-      showlegend: true, legend: { orientation: "h", y: -0.12 },
-      margin: { l: 60, r: 60, t: 30, b: 30 }, font: { size: 12 },
+      // The caption under the chart explains the rings; a legend would crowd the axis labels.
+      showlegend: false,
+      margin: { l: 70, r: 70, t: 40, b: 40 }, font: { size: 12 },
       paper_bgcolor: "rgba(0,0,0,0)"
     };
     // No mode bar: its "download" button loads a blob: image, which the CSP blocks.

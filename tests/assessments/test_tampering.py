@@ -35,7 +35,7 @@ def test_a_value_outside_the_scale_is_a_form_error_and_saves_nothing(anon_client
 def test_an_over_long_comment_is_a_form_error_and_saves_nothing(anon_client, draft, content):
     response = answer_page(anon_client, content, 1, value="4", comment="x" * 10_000)
     assert response.status_code == 400
-    assert "Please keep your comment to 2000 characters" in response.content.decode()
+    assert "Please keep your comment to 2,000 characters" in response.content.decode()
     assert not Answer.objects.filter(response=draft).exists()
 
 
