@@ -9,9 +9,12 @@ when the response is submitted.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -40,6 +43,16 @@ def new_token() -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_resume_token(invitation_token: str) -> str:
+    """The resume token of the draft started from a personal link: derived, never stored.
+
+    Deriving it lets the same personal link reach the same draft, with the same resume link, in
+    any browser, without storing the link's token or tying a submitted response to the link.
+    """
+    mac = hmac.new(settings.SECRET_KEY.encode(), b"resume:" + invitation_token.encode(), "sha256")
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
 
 
 class Collaboration(models.Model):

@@ -58,17 +58,22 @@ def _locked_draft(response: Response) -> Response:
 
 @transaction.atomic
 def response_start(
-    *, round: Round, team: Team | None = None, individual_link: IndividualLink | None = None
+    *,
+    round: Round,
+    team: Team | None = None,
+    individual_link: IndividualLink | None = None,
+    resume_token: str | None = None,
 ) -> tuple[Response, str]:
     """Open a draft for a respondent. Returns the draft and its private resume token.
 
     For an individual link the database allows one open draft: a second start (another tab,
-    a double click) gets the existing draft back with a fresh resume token.
+    a double click, another browser) gets the existing draft back. Pass the link's derived
+    ``resume_token`` so that every start from the link shares one resume link.
     """
     _check_open(round)
     if individual_link is not None and individual_link.used_on is not None:
         raise LinkAlreadyUsed("This invitation link has already been used.")
-    token = new_token()
+    token = resume_token or new_token()
     team = team or (individual_link.team if individual_link else None)
     try:
         with transaction.atomic():
@@ -85,8 +90,10 @@ def response_start(
         response = Response.objects.select_for_update().get(
             individual_link=individual_link, status=Response.Status.DRAFT
         )
-        response.resume_digest = token_digest(token)
-        response.save(update_fields=["resume_digest"])
+        if response.resume_digest != token_digest(token):
+            # Only when the token could not be derived the same way (SECRET_KEY rotated).
+            response.resume_digest = token_digest(token)
+            response.save(update_fields=["resume_digest"])
     return response, token
 
 

@@ -28,6 +28,7 @@ from assessments.models import (
     Round,
     Team,
     TeamLink,
+    link_resume_token,
     token_digest,
 )
 from assessments.results import personal_results
@@ -38,6 +39,7 @@ SESSION_TEAM = "ca_team"
 SESSION_LINK = "ca_link"
 SESSION_RESPONSE = "ca_response"
 SESSION_RESUME = "ca_resume"
+SESSION_LINK_RESUME = "ca_link_resume"
 RESUME_FIELD = "resume"
 
 
@@ -90,6 +92,15 @@ def _get_journey(request: HttpRequest, *, require_response: bool = True) -> Jour
         team_id=request.session.get(SESSION_TEAM),
         link_id=request.session.get(SESSION_LINK),
     )
+
+
+def _continues_draft(request: HttpRequest, round: Round, team_id: int) -> bool:
+    response_id = request.session.get(SESSION_RESPONSE)
+    if not response_id or request.session.get(SESSION_TEAM) != team_id:
+        return False
+    return Response.objects.filter(
+        pk=response_id, round=round, status=Response.Status.DRAFT
+    ).exists()
 
 
 def _remember(request: HttpRequest, response: Response, token: str) -> None:
@@ -202,8 +213,18 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if individual is None:
             raise Http404("This invitation link is not valid.")
     round = team_link.round if team_link else individual.round
+    if team_link and _continues_draft(request, round, team_link.team_id):
+        # The same browser following its team link again carries on with its draft.
+        return redirect("respond_landing")
     request.session.cycle_key()
-    for key in (SESSION_ROUND, SESSION_TEAM, SESSION_LINK, SESSION_RESPONSE, SESSION_RESUME):
+    for key in (
+        SESSION_ROUND,
+        SESSION_TEAM,
+        SESSION_LINK,
+        SESSION_LINK_RESUME,
+        SESSION_RESPONSE,
+        SESSION_RESUME,
+    ):
         request.session.pop(key, None)
     request.session[SESSION_ROUND] = round.pk
     if team_link:
@@ -212,6 +233,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if individual.used_on is not None:
             return render(request, "assessments/link_used.html", {"round": round}, status=410)
         request.session[SESSION_LINK] = individual.pk
+        # Opening the same personal link in any browser reaches the same draft with the same
+        # resume link: the resume token is derived from the link's token, which is not stored.
+        request.session[SESSION_LINK_RESUME] = link_resume_token(token)
+        draft = Response.objects.by_resume_token(request.session[SESSION_LINK_RESUME]).first()
+        if draft is not None and not draft.is_submitted:
+            _remember(request, draft, request.session[SESSION_LINK_RESUME])
         if individual.team_id:
             request.session[SESSION_TEAM] = individual.team_id
     return redirect("respond_landing")
@@ -275,7 +302,10 @@ def start(request: HttpRequest) -> HttpResponse:
     link = IndividualLink.objects.filter(pk=journey.link_id).first() if journey.link_id else None
     try:
         response, token = services.response_start(
-            round=journey.round, team=team, individual_link=link
+            round=journey.round,
+            team=team,
+            individual_link=link,
+            resume_token=request.session.get(SESSION_LINK_RESUME) if link else None,
         )
     except services.LinkAlreadyUsed:
         return render(request, "assessments/link_used.html", {"round": journey.round}, status=410)

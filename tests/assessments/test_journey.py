@@ -181,12 +181,40 @@ def test_individual_link_without_team_asks_for_one_and_is_single_use(
     assert follow_invitation(Client(), token).status_code == 410
 
 
-def test_individual_link_opened_twice_continues_the_same_draft(open_round, content):
+def test_individual_link_opened_in_two_browsers_continues_one_draft_with_one_resume_link(
+    open_round, content
+):
     link, token = IndividualLink.issue(round=open_round)
-    first = start(Client(), token)
-    second = start(Client(), token)
-    assert first.pk == second.pk
-    assert Response.objects.filter(status="draft").count() == 1
+    first_browser, second_browser = Client(), Client()
+    first = start(first_browser, token)
+    answer_page(first_browser, content, 1, value="2")
+
+    follow_invitation(second_browser, token)
+    landing = second_browser.get(reverse("respond_landing")).content.decode()
+    assert "Continue where you left off" in landing
+    assert second_browser.session["ca_response"] == first.pk
+    assert resume_token(second_browser) == resume_token(first_browser)
+    # Both browsers keep working on the same draft.
+    assert answer_page(second_browser, content, 2, value="3").status_code == 302
+    assert answer_page(first_browser, content, 3, value="4").status_code == 302
+    assert Response.objects.count() == 1
+    assert Answer.objects.filter(response=first).count() == 4 + 3 + 4
+
+
+def test_following_a_team_link_again_in_the_same_browser_continues_the_draft(
+    anon_client, team_link, content
+):
+    draft = start(anon_client, team_link.token)
+    answer_page(anon_client, content, 1, value="5")
+    follow_invitation(anon_client, team_link.token)
+    assert anon_client.session["ca_response"] == draft.pk
+    assert (
+        "Continue where you left off"
+        in anon_client.get(reverse("respond_landing")).content.decode()
+    )
+    # Another browser with the same team link starts its own draft.
+    other = start(Client(), team_link.token)
+    assert other.pk != draft.pk
 
 
 def test_a_team_from_another_collaboration_is_refused(
