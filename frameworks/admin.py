@@ -57,12 +57,16 @@ class HistoryMixin:
     """Record every admin add, change and delete (including inlines) in ContentChange."""
 
     def save_model(self, request, obj, form, change):
-        before = None
-        if change and obj.pk:
-            old = type(obj)._base_manager.filter(pk=obj.pk).first()
-            before = snapshot(old) if old is not None else None
+        # Recorded in save_related, once the many-to-many links are saved too.
+        old = type(obj)._base_manager.filter(pk=obj.pk).first() if change and obj.pk else None
+        request._content_before = snapshot(old) if old is not None else None
         super().save_model(request, obj, form, change)
-        content_changes_record(user=request.user, obj=obj, before=before)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changes_record(
+            user=request.user, obj=form.instance, before=getattr(request, "_content_before", None)
+        )
 
     def delete_model(self, request, obj):
         pk = obj.pk

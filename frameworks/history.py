@@ -11,13 +11,17 @@ DELETED = "(deleted)"
 
 
 def snapshot(obj: models.Model) -> dict[str, str]:
-    """The object's concrete field values as text (foreign keys as their ids)."""
+    """The object's field values as text: foreign keys as ids, many-to-many as sorted ids."""
     values = {}
     for field in obj._meta.concrete_fields:
         if field.primary_key:
             continue
         value = field.value_from_object(obj)
         values[field.name] = "" if value is None else str(value)
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            ids = getattr(obj, field.name).values_list("pk", flat=True)
+            values[field.name] = ", ".join(str(pk) for pk in sorted(ids))
     return values
 
 

@@ -245,26 +245,28 @@ class FrameworkVersion(models.Model):
             errors["strength_min"] = (
                 f"Bands must satisfy {SCALE_MIN} < developing from < strength from ≤ {SCALE_MAX}."
             )
-        if self.pk:
-            old = FrameworkVersion.objects.filter(pk=self.pk).first()
-            if old is not None and old.status != self.Status.DRAFT:
-                changed = [f for f in self.FROZEN_FIELDS if _field_changed(self, old, f)]
-                if changed:
-                    errors["__all__"] = frozen_message(self, changed)
-                if self.status == self.Status.DRAFT:
-                    errors["status"] = "A published version cannot go back to draft."
+        problem = self._frozen_problem()
+        if problem:
+            errors["__all__"] = problem
         if errors:
             raise ValidationError(errors)
 
+    def _frozen_problem(self) -> str | None:
+        """Why this save would change a published version, or None when it may go ahead."""
+        old = FrameworkVersion.objects.filter(pk=self.pk).first() if self.pk else None
+        if old is None or old.status == self.Status.DRAFT:
+            return None
+        changed = [f for f in self.FROZEN_FIELDS if _field_changed(self, old, f)]
+        if changed:
+            return frozen_message(self, changed)
+        if self.status == self.Status.DRAFT:
+            return "A published version cannot go back to draft."
+        return None
+
     def save(self, *args, **kwargs):
-        if self.pk:
-            old = FrameworkVersion.objects.filter(pk=self.pk).first()
-            if old is not None and old.status != self.Status.DRAFT:
-                changed = [f for f in self.FROZEN_FIELDS if _field_changed(self, old, f)]
-                if changed:
-                    raise FrozenContentError(frozen_message(self, changed))
-                if self.status == self.Status.DRAFT:
-                    raise FrozenContentError("A published version cannot go back to draft.")
+        problem = self._frozen_problem()
+        if problem:
+            raise FrozenContentError(problem)
         if self.status != self.Status.DRAFT and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)

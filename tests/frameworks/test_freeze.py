@@ -247,3 +247,27 @@ def test_admin_edit_of_narrative_content_is_recorded_in_the_history(admin_client
     assert "Collaboration can't run on goodwill alone" in change.old_value
     history = admin_client.get(reverse("admin:frameworks_contentchange_changelist"))
     assert "Commitment is visible in decisions." in history.content.decode()
+
+
+def test_admin_change_to_a_suggestions_links_is_recorded(admin_client, ada, content):
+    from frameworks.models import Consideration, Suggestion
+
+    suggestion = Suggestion.objects.filter(characteristic__version=content).first()
+    url = reverse("admin:frameworks_suggestion_change", args=[suggestion.pk])
+    response = admin_client.get(url)
+    form = response.context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data["characteristic"] = suggestion.characteristic_id
+    data["examples"] = list(suggestion.examples.values_list("pk", flat=True))
+    data["key_steps"] = list(suggestion.key_steps.values_list("pk", flat=True))
+    new = Consideration.objects.exclude(pk__in=suggestion.considerations.all()).first()
+    data["considerations"] = [new.pk]
+    data["text"] = suggestion.text + " Start this month."
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    changes = ContentChange.objects.filter(model="frameworks.suggestion", object_id=suggestion.pk)
+    assert set(changes.values_list("field", flat=True)) == {"text", "considerations"}
+    assert changes.get(field="considerations").new_value == str(new.pk)
+    assert all(change.user == ada for change in changes)
