@@ -156,7 +156,18 @@ class ResultsQueryCountTests(TestCase):
             response = client.get(reverse("respond_results"))
         self.assertEqual(response.status_code, 200)
 
-    def test_results_query_count_does_not_grow_with_dont_knows_or_answers(self):
+    def test_results_query_count_is_the_same_for_every_mix_of_answers(self):
+        for values in [
+            dict.fromkeys(range(1, 9), "5"),
+            dict.fromkeys(range(1, 9), "1"),
+            {1: "2", 8: "4"},
+        ]:
+            client = self._submitted(values)
+            with self.assertNumQueries(14):
+                client.get(reverse("respond_results"))
+
+    def test_no_suggestion_queries_when_nothing_could_be_scored(self):
         client = self._submitted(dict.fromkeys(range(1, 9), "dk"))
-        with self.assertNumQueries(14):
+        # As above, less the suggestions and their three link queries.
+        with self.assertNumQueries(10):
             client.get(reverse("respond_results"))
