@@ -61,15 +61,16 @@ def test_database_url_rejects_what_it_cannot_use(url):
         database_from_url(url, base_dir=ROOT)
 
 
-def _settings_in_subprocess(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+SETUP = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='collabassess.settings'; django.setup()"
+
+
+def _settings_in_subprocess(code="", **env):
+    """Start Django in a fresh process with this environment, then run ``code``."""
+    unset = {"DEBUG", "SECRET_KEY", "WHITENOISE_USE_FINDERS", "ALLOWED_HOSTS"}
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='collabassess.settings'; django.setup()",
-        ],
+        [sys.executable, "-c", SETUP + "\n" + code],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -92,4 +93,34 @@ def test_malformed_debug_stops_start_up_with_a_message():
 
 def test_production_settings_start_with_the_required_variables():
     result = _settings_in_subprocess(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="collab.example")
+    assert result.returncode == 0, result.stderr
+
+
+PAGE = """
+from django.test import Client
+response = Client().get("/", HTTP_HOST="collab.example")
+print(response.status_code)
+print(Client().get("/favicon.ico", HTTP_HOST="collab.example")["Location"])
+"""
+
+
+def test_production_serves_pages_from_static_without_collectstatic_when_asked():
+    result = _settings_in_subprocess(
+        PAGE,
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="collab.example",
+        WHITENOISE_USE_FINDERS="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "/static/favicon.svg"]
+
+
+def test_production_urls_load_before_collectstatic():
+    # migrate and load_content run before collectstatic on a new server: the URLconf must
+    # not need the static manifest to import.
+    code = "from django.urls import resolve; print(resolve('/favicon.ico').url_name is None)"
+    result = _settings_in_subprocess(
+        code, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="collab.example"
+    )
     assert result.returncode == 0, result.stderr
