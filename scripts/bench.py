@@ -1,0 +1,771 @@
+"""Throughput of CollabAssess's main pages under a real server (gunicorn) on 127.0.0.1.
+
+A benchmark, not a test: it prepares its own database (a fresh SQLite file under var/bench/, or
+with --postgres a dropped and recreated PostgreSQL database), loads the content and the demo
+round, seeds submitted responses through the app's services, starts gunicorn with production
+settings (DEBUG=0), and hammers each page with a fixed number of client threads for a fixed time.
+It prints a Markdown table and writes it to var/bench/last.md. See docs/benchmark.md.
+
+    .venv/bin/python scripts/bench.py                 # SQLite
+    .venv/bin/python scripts/bench.py --postgres      # PostgreSQL on 127.0.0.1:5432
+    .venv/bin/python scripts/bench.py --seconds 5 --concurrency 4 --responses 50
+
+The user's database (DATABASE_URL, var/db.sqlite3) and var/staticfiles are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+HOST = "127.0.0.1"
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/collabassess_bench"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# Settings variables of the user's environment that must not leak into the benchmark's server.
+APP_ENV = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CONN_MAX_AGE",
+    "CSRF_TRUSTED_ORIGINS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "BEHIND_HTTPS_PROXY",
+    "SESSION_COOKIE_AGE",
+    "DJANGO_SETTINGS_MODULE",
+)
+MIN_EXPECTED_SHARE = 0.95
+# Above this much CPU used elsewhere on the machine (in cores), a page's figures are flagged.
+BUSY_MACHINE_CORES = 0.75
+STEP_TIMEOUT = 600  # seconds, for each preparation command
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not measure what it claims to: stop with a message."""
+
+
+# --- Command line ---------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Measure throughput of CollabAssess's main pages under gunicorn on 127.0.0.1."
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help=f"use PostgreSQL: $BENCH_DATABASE_URL or {DEFAULT_POSTGRES_URL} (dropped and recreated)",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="measured duration per page (default 10)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=1.0, help="unmeasured warm-up per page (default 1)"
+    )
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+    parser.add_argument(
+        "--responses", type=int, default=200, help="submitted responses to seed (default 200)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    args = parser.parse_args(argv)
+    if not 0 < args.seconds <= 600:
+        parser.error("--seconds must be between 0 and 600")
+    if not 0 <= args.warmup <= 60:
+        parser.error("--warmup must be between 0 and 60")
+    if not 1 <= args.concurrency <= 256:
+        parser.error("--concurrency must be between 1 and 256")
+    if not 1 <= args.responses <= 100_000:
+        parser.error("--responses must be between 1 and 100000")
+    if not 1 <= args.workers <= 64:
+        parser.error("--workers must be between 1 and 64")
+    return args
+
+
+# --- Database and server --------------------------------------------------------------------
+
+
+@dataclass
+class Database:
+    url: str
+    label: str
+
+
+def venv_bin(name: str) -> str:
+    candidate = ROOT / ".venv" / "bin" / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise BenchError(f"{name} not found: run `make install` first.")
+    return found
+
+
+def python() -> str:
+    candidate = ROOT / ".venv" / "bin" / "python"
+    return str(candidate) if candidate.exists() else sys.executable
+
+
+def child_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in APP_ENV}
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY="bench",  # noqa: S106 - a local benchmark server on 127.0.0.1
+        ALLOWED_HOSTS=HOST,
+        WHITENOISE_USE_FINDERS="1",
+        LOG_LEVEL="WARNING",
+        # Only STATIC_ROOT differs from collabassess.settings (see write_settings_overlay).
+        DJANGO_SETTINGS_MODULE="bench_settings",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(BENCH_DIR), str(ROOT)])),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def write_settings_overlay() -> None:
+    """With DEBUG=0 the app uses whitenoise's manifest storage, so every page needs the
+    collectstatic manifest. Collect into var/bench/staticfiles, never the user's var/staticfiles."""
+    (BENCH_DIR / "bench_settings.py").write_text(
+        '"""Generated by scripts/bench.py: the app\'s settings with its own STATIC_ROOT."""\n'
+        "from collabassess.settings import *  # noqa: F403\n"
+        f"STATIC_ROOT = {str(BENCH_DIR / 'staticfiles')!r}\n"
+    )
+
+
+def sqlite_database() -> Database:
+    path = BENCH_DIR / "bench.sqlite3"
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return Database(url=f"sqlite:///{path}", label="SQLite (WAL)")
+
+
+RECREATE_POSTGRES = """
+import sys
+import psycopg2
+from psycopg2 import sql
+host, port, user, password, name = sys.argv[1:6]
+connection = psycopg2.connect(host=host, port=port, user=user, password=password, dbname="postgres")
+connection.autocommit = True
+with connection.cursor() as cursor:
+    cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    cursor.execute("SELECT version()")
+    print(cursor.fetchone()[0].split(" on ")[0])
+connection.close()
+"""
+
+
+def postgres_database(url: str) -> Database:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    host = parts.hostname or ""
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise BenchError(f"BENCH_DATABASE_URL must be a postgres:// URL, not {url!r}.")
+    if host not in LOCAL_HOSTS:
+        raise BenchError(f"The benchmark runs only on this machine; {host!r} is not local.")
+    if "bench" not in name:
+        # It is dropped and recreated: refuse anything that might be someone's real database.
+        raise BenchError(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
+    result = subprocess.run(  # noqa: S603
+        [
+            python(),
+            "-c",
+            RECREATE_POSTGRES,
+            host,
+            str(parts.port or 5432),
+            parts.username or "postgres",
+            parts.password or "",
+            name,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BenchError(f"Could not recreate PostgreSQL database {name!r}:\n{result.stderr}")
+    return Database(url=url, label=f"{result.stdout.strip()} ({name})")
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    started = time.monotonic()
+    result = subprocess.run(  # noqa: S603
+        [python(), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BenchError(
+            f"manage.py {args[0]} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+        )
+    log(f"  manage.py {args[0]}: {time.monotonic() - started:.1f} s")
+    return result.stdout
+
+
+# Runs inside `manage.py shell -c`: N submitted responses through the app's own services.
+SEED = """
+import json, random
+from django.db import transaction
+from assessments import services
+from assessments.demo import DEMO_NAME
+from assessments.models import Round, StakeholderGroup
+from frameworks.models import ValueMode
+
+COUNT = {count}
+rng = random.Random(20261122)
+round = Round.objects.filter(collaboration__name=DEMO_NAME).order_by("-opens_on").first()
+assert round is not None and round.is_accepting, "the demo round is missing or not open"
+teams = list(round.collaboration.teams.order_by("name"))
+characteristics = list(
+    round.framework_version.characteristics.order_by("number").prefetch_related("indicators")
+)
+groups = list(StakeholderGroup.values)
+modes = list(ValueMode.objects.all())
+resume_tokens = []
+for start in range(0, COUNT, 50):
+    with transaction.atomic():
+        for n in range(start, min(COUNT, start + 50)):
+            response, token = services.response_start(round=round, team=teams[n % len(teams)])
+            services.response_save_about(
+                response=response, team=None, stakeholder_group=groups[n % len(groups)]
+            )
+            bias = rng.randint(2, 4)
+            for characteristic in characteristics:
+                answers = {{
+                    indicator: None if rng.random() < 0.05
+                    else min(5, max(1, bias + rng.randint(-1, 1)))
+                    for indicator in characteristic.indicators.all()
+                }}
+                comment = "Seeded by the benchmark." if rng.random() < 0.2 else ""
+                services.response_save_page(
+                    response=response, characteristic=characteristic, answers=answers,
+                    comment=comment,
+                )
+            services.response_save_value_modes(
+                response=response, value_modes=rng.sample(modes, k=min(2, len(modes)))
+            )
+            services.response_submit(response=response)
+            resume_tokens.append(token)
+links = [link.token for link in round.team_links.order_by("team__name")]
+print("BENCH_SEED " + json.dumps({{
+    "round": str(round), "teams": len(teams), "characteristics": len(characteristics),
+    "items": sum(len(c.indicators.all()) for c in characteristics),
+    "team_links": links, "resume_tokens": resume_tokens,
+}}))
+"""
+
+
+def seed(env: dict[str, str], count: int) -> dict:
+    output = manage(env, "shell", "--no-imports", "-c", SEED.format(count=count))
+    for line in output.splitlines():
+        if line.startswith("BENCH_SEED "):
+            return json.loads(line.removeprefix("BENCH_SEED "))
+    raise BenchError(f"The seeding step printed no result:\n{output[-2000:]}")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def no_control_socket() -> list[str]:
+    """Gunicorn 24+ opens a control socket under ~/.gunicorn shared by every instance: not ours."""
+    result = subprocess.run(  # noqa: S603
+        [venv_bin("gunicorn"), "--help"], capture_output=True, text=True, timeout=30, check=False
+    )
+    return ["--no-control-socket"] if "--no-control-socket" in result.stdout else []
+
+
+def start_server(env: dict[str, str], port: int, workers: int, log_path: Path):
+    log_file = log_path.open("w")
+    process = subprocess.Popen(  # noqa: S603
+        [
+            venv_bin("gunicorn"),
+            "collabassess.wsgi",
+            "-b",
+            f"{HOST}:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            "1",
+            "--error-logfile",
+            "-",
+            *no_control_socket(),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    log_file.close()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"gunicorn exited with {process.returncode}:\n{tail(log_path)}")
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/framework/")
+            connection.getresponse().read()
+            connection.close()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise BenchError(f"gunicorn did not answer within 30 s:\n{tail(log_path)}")
+
+
+def stop_server(process) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU seconds all processors spent busy since boot (Linux /proc/stat), None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def worker_cpu_seconds(master_pid: int) -> float | None:
+    """User + system CPU of gunicorn's workers (Linux /proc); None where unavailable."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in children:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+    except (OSError, ValueError):
+        return None
+
+
+# --- HTTP client ----------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+class Client:
+    """One browser: its own connection (kept alive when the server allows) and cookies."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, data: dict | None = None) -> Reply:
+        headers = {"Host": f"{HOST}:{self.port}", "User-Agent": "collabassess-bench"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                payload = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # A kept-alive connection the server closed meanwhile: reconnect once.
+                self.connection.close()
+                if attempt:
+                    raise
+        for header in response.msg.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        if response.will_close:
+            self.connection.close()
+        return Reply(response.status, response.msg, payload)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RESUME_RE = re.compile(r'name="resume" value="([^"]+)"')
+ITEM_RE = re.compile(r'name="(item_\d+)"')
+
+
+def expect(reply: Reply, status: int, what: str) -> Reply:
+    if reply.status != status:
+        raise BenchError(
+            f"{what}: expected HTTP {status}, got {reply.status} "
+            f"(Location: {reply.headers.get('Location')}):\n{reply.text[:600]}"
+        )
+    return reply
+
+
+@dataclass
+class Draft:
+    """A client inside a started draft, ready to show and save characteristic page 3."""
+
+    client: Client
+    csrf: str
+    resume: str
+    items: list[str]
+
+
+def start_draft(port: int, team_link: str, page: int) -> Draft:
+    client = Client(port)
+    expect(client.request("GET", f"/i/{team_link}/"), 302, "Following the invitation link")
+    landing = expect(client.request("GET", "/respond/"), 200, "The landing page")
+    csrf = CSRF_RE.search(landing.text)
+    if csrf is None:
+        raise BenchError("The landing page has no CSRF token in its start form.")
+    started = client.request("POST", "/respond/start/", {"csrfmiddlewaretoken": csrf[1]})
+    expect(started, 302, "Starting a draft (POST /respond/start/)")
+    shown = expect(client.request("GET", f"/respond/c/{page}/"), 200, f"GET /respond/c/{page}/")
+    resume, csrf = RESUME_RE.search(shown.text), CSRF_RE.search(shown.text)
+    items = sorted(set(ITEM_RE.findall(shown.text)))
+    if resume is None or csrf is None or not items:
+        raise BenchError(f"/respond/c/{page}/ lacks its resume token, CSRF token or items.")
+    return Draft(client=client, csrf=csrf[1], resume=resume[1], items=items)
+
+
+def page_answers(draft: Draft, rng: random.Random) -> dict[str, str]:
+    data = {item: rng.choice("12345") for item in draft.items}
+    data.update(
+        csrfmiddlewaretoken=draft.csrf,
+        resume=draft.resume,
+        comment="Benchmark comment." if rng.random() < 0.3 else "",
+        nav="next",
+    )
+    return data
+
+
+def results_client(port: int, resume_token: str) -> Client:
+    client = Client(port)
+    reply = client.request("GET", f"/resume/{resume_token}/")
+    expect(reply, 302, "Following a resume link of a submitted response")
+    if reply.headers.get("Location") != "/respond/results/":
+        raise BenchError(f"The resume link led to {reply.headers.get('Location')}, not results.")
+    expect(client.request("GET", "/respond/results/"), 200, "GET /respond/results/")
+    return client
+
+
+# --- Measuring ------------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    name: str
+    expected: int
+    # Called by each thread with its index; returns the thread's request function.
+    make: Callable[[int], Callable[[], Reply]]
+
+
+@dataclass
+class Result:
+    name: str
+    expected: int
+    elapsed: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    sizes: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    cpu_seconds: float | None = None
+    # CPU seconds the rest of the machine used meanwhile: other processes, PostgreSQL included.
+    other_cpu_seconds: float | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies) + len(self.errors)
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def failed(self) -> int:
+        """Requests without a 2xx/3xx response: 4xx, 5xx and connection errors."""
+        bad = sum(n for status, n in self.statuses.items() if not 200 <= status < 400)
+        return bad + len(self.errors)
+
+    @property
+    def expected_share(self) -> float:
+        return self.statuses.get(self.expected, 0) / self.count if self.count else 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))] * 1000
+
+
+def run(scenario: Scenario, threads: int, seconds: float) -> Result:
+    result = Result(scenario.name, scenario.expected)
+    senders = [scenario.make(i) for i in range(threads)]
+    lock = threading.Lock()
+    barrier = threading.Barrier(threads + 1)
+    deadline = [0.0]
+
+    def worker(send: Callable[[], Reply]) -> None:
+        latencies, statuses, sizes, errors = [], {}, [], []
+        barrier.wait()
+        while time.perf_counter() < deadline[0]:
+            began = time.perf_counter()
+            try:
+                reply = send()
+            except Exception as exc:  # counted and reported, never hidden
+                errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            latencies.append(time.perf_counter() - began)
+            statuses[reply.status] = statuses.get(reply.status, 0) + 1
+            sizes.append(len(reply.body))
+        with lock:
+            result.latencies.extend(latencies)
+            result.sizes.extend(sizes)
+            result.errors.extend(errors)
+            for status, n in statuses.items():
+                result.statuses[status] = result.statuses.get(status, 0) + n
+
+    pool = [threading.Thread(target=worker, args=(send,), daemon=True) for send in senders]
+    for thread in pool:
+        thread.start()
+    began = time.perf_counter()
+    deadline[0] = began + seconds
+    barrier.wait()
+    for thread in pool:
+        thread.join(timeout=seconds + 60)
+    result.elapsed = time.perf_counter() - began
+    return result
+
+
+def scenarios(port: int, seeded: dict, threads: int) -> list[Scenario]:
+    links, tokens = seeded["team_links"], seeded["resume_tokens"]
+    page = 3
+    log(f"  starting {threads} drafts (invitation link, landing, POST /respond/start/)")
+    drafts = [start_draft(port, links[i % len(links)], page) for i in range(threads)]
+    log(f"  opening {threads} submitted responses through their resume links")
+    readers = [results_client(port, tokens[i % len(tokens)]) for i in range(threads)]
+    # Check one save end to end before measuring thousands of them.
+    probe = drafts[0]
+    saved = probe.client.request(
+        "POST", f"/respond/c/{page}/", page_answers(probe, random.Random(0))
+    )
+    expect(saved, 302, f"POST /respond/c/{page}/")
+    if saved.headers.get("Location") != f"/respond/c/{page + 1}/":
+        raise BenchError(f"Saving page {page} led to {saved.headers.get('Location')}.")
+    anonymous = [Client(port) for _ in range(threads)]
+
+    def get(clients: list[Client], path: str):
+        return lambda i: lambda: clients[i].request("GET", path)
+
+    def post_page(i: int) -> Callable[[], Reply]:
+        draft, rng = drafts[i], random.Random(i)
+        path = f"/respond/c/{page}/"
+        return lambda: draft.client.request("POST", path, page_answers(draft, rng))
+
+    return [
+        Scenario("GET /framework/", 200, get(anonymous, "/framework/")),
+        Scenario("GET /", 200, get(anonymous, "/")),
+        Scenario(
+            f"GET /respond/c/{page}/ (draft)",
+            200,
+            get([d.client for d in drafts], f"/respond/c/{page}/"),
+        ),
+        Scenario(f"POST /respond/c/{page}/ (save page)", 302, post_page),
+        Scenario("GET /respond/results/ (submitted)", 200, get(readers, "/respond/results/")),
+    ]
+
+
+# --- Report ---------------------------------------------------------------------------------
+
+
+def table(results: list[Result]) -> str:
+    rows = [
+        "| Page | Requests | Req/s | Median ms | p95 ms | Non-2xx/3xx | Expected status "
+        "| Server CPU ms/req | Other CPU, cores | Body KB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        cpu = f"{r.cpu_seconds * 1000 / r.count:.1f}" if r.cpu_seconds and r.count else "n/a"
+        size = statistics.median(r.sizes) / 1024 if r.sizes else 0
+        other = (
+            f"{r.other_cpu_seconds / r.elapsed:.2f}" if r.other_cpu_seconds is not None else "n/a"
+        )
+        rows.append(
+            f"| `{r.name}` | {r.count:,} | {r.rate:,.1f} | {r.percentile(0.5):.1f} "
+            f"| {r.percentile(0.95):.1f} | {r.failed:,} | {r.expected_share:.1%} ({r.expected}) "
+            f"| {cpu} | {other} | {size:.1f} |"
+        )
+    return "\n".join(rows)
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    server = None
+    began = time.monotonic()
+    try:
+        postgres_url = os.environ.get("BENCH_DATABASE_URL")
+        if args.postgres or postgres_url:
+            database = postgres_database(postgres_url or DEFAULT_POSTGRES_URL)
+        else:
+            database = sqlite_database()
+        log(f"Benchmark database: {database.label}")
+        write_settings_overlay()
+        env = child_env(database.url)
+        log("Preparing it:")
+        # First: with DEBUG=0 anything that loads the URLconf needs the static manifest.
+        manage(env, "collectstatic", "--no-input", "--clear")
+        manage(env, "migrate", "--no-input")
+        manage(env, "load_content")
+        manage(env, "load_demo")
+        seeded = seed(env, args.responses)
+        log(
+            f"  seeded {len(seeded['resume_tokens'])} submitted responses over "
+            f"{seeded['teams']} teams ({seeded['characteristics']} characteristics, "
+            f"{seeded['items']} items per response) in {seeded['round']!r}"
+        )
+        port = free_port()
+        log_path = BENCH_DIR / "gunicorn.log"
+        server = start_server(env, port, args.workers, log_path)
+        log(f"gunicorn on http://{HOST}:{port}/ ({args.workers} workers, 1 thread each)")
+        plan = scenarios(port, seeded, args.concurrency)
+        load_before = load_average()
+        results = []
+        for scenario in plan:
+            if args.warmup:
+                run(scenario, args.concurrency, args.warmup)
+            before = worker_cpu_seconds(server.pid), machine_busy_seconds(), own_cpu_seconds()
+            result = run(scenario, args.concurrency, args.seconds)
+            after = worker_cpu_seconds(server.pid), machine_busy_seconds(), own_cpu_seconds()
+            if None not in before and None not in after:
+                workers, busy, own = (b - a for a, b in zip(before, after, strict=True))
+                result.cpu_seconds = workers
+                result.other_cpu_seconds = max(0.0, busy - workers - own)
+            results.append(result)
+            log(f"  {result.name}: {result.rate:,.1f} req/s, {result.failed} failed")
+            if server.poll() is not None:
+                raise BenchError(f"gunicorn died during {scenario.name}:\n{tail(log_path)}")
+    finally:
+        stop_server(server)
+
+    header = (
+        f"CollabAssess benchmark, {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}: "
+        f"{database.label}; gunicorn {args.workers} workers x 1 thread on {os.cpu_count()} CPUs; "
+        f"{args.concurrency} client threads, {args.seconds:g} s per page "
+        f"(after {args.warmup:g} s warm-up); {args.responses} submitted responses seeded. "
+        f"Load average (1/5/15 min) before: {load_before}, after: {load_average()}."
+    )
+    report = f"{header}\n\n{table(results)}\n"
+    disturbed = [
+        r.name
+        for r in results
+        if r.other_cpu_seconds is not None and r.other_cpu_seconds / r.elapsed > BUSY_MACHINE_CORES
+    ]
+    if disturbed:
+        report += (
+            f"\nOther processes (PostgreSQL included) used more than {BUSY_MACHINE_CORES} cores "
+            f"during: {', '.join(disturbed)}. Those figures are low: run again on a quiet machine.\n"
+        )
+    print(report)
+    (BENCH_DIR / "last.md").write_text(report)
+    log(
+        f"Written to {(BENCH_DIR / 'last.md').relative_to(ROOT)} ({time.monotonic() - began:.0f} s)"
+    )
+
+    problems = [
+        f"{r.name}: only {r.expected_share:.1%} of {r.count} requests got HTTP {r.expected} "
+        f"(statuses {dict(sorted(r.statuses.items()))}, {len(r.errors)} errors"
+        + (f", first: {r.errors[0]}" if r.errors else "")
+        + ")"
+        for r in results
+        if r.count == 0 or r.expected_share < MIN_EXPECTED_SHARE
+    ]
+    if problems:
+        log("BENCHMARK INVALID: these pages mostly did not answer as expected:")
+        for problem in problems:
+            log(f"  {problem}")
+        log(f"Server log: {log_path.relative_to(ROOT)}\n{tail(log_path, 20)}")
+        return 1
+    if any(r.failed for r in results):
+        log(f"Some requests failed (see the table and {log_path.relative_to(ROOT)}).")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        log(f"bench: {error}")
+        sys.exit(2)
