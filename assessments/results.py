@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from assessments import scoring
 from assessments.models import Answer, Response
@@ -106,26 +106,23 @@ def _suggestions_for(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list[
 
 
 def _weights(version: FrameworkVersion, value_mode_slugs: list[str]) -> dict[int, float]:
-    rows = ValueModeWeight.objects.filter(characteristic__version=version).values_list(
-        "characteristic__number", "value_mode__slug", "weight"
+    rows = (
+        ValueModeWeight.objects.filter(characteristic__version=version)
+        .order_by()
+        .values_list("characteristic__number", "value_mode__slug", "weight")
     )
     return scoring.characteristic_weights({(n, m): w for n, m, w in rows}, value_mode_slugs)
 
 
 def personal_results(response: Response) -> PersonalResults:
-    """One respondent's results, in 11 queries whatever the number of items and answers:
-    response (+round, version, framework, collaboration), its value modes, the collaboration's
-    value modes, characteristics, indicators (+tips), answers, weights, then the suggestions of
-    the priorities and strengths and their considerations, key steps and examples (none of these
-    four when no characteristic has a score).
+    """One respondent's results, in 10 queries whatever the number of items and answers:
+    the response's value modes, the collaboration's value modes, characteristics, indicators
+    (+tips), answers, weights, then the suggestions of the priorities and strengths and their
+    considerations, key steps and examples (none of these four when nothing has a score).
     """
-    response = (
-        Response.objects.select_related(
-            "round__framework_version__framework", "round__collaboration"
-        )
-        .prefetch_related("value_modes", "round__collaboration__value_modes")
-        .get(pk=response.pk)
-    )
+    # The caller's instance, ideally loaded with its round, collaboration and version (the
+    # respondent views do); the value modes are fetched here.
+    prefetch_related_objects([response], "value_modes", "round__collaboration__value_modes")
     version = response.round.framework_version
     characteristics = _characteristics(version)
     values = dict(Answer.objects.filter(response=response).values_list("indicator_id", "value"))

@@ -57,38 +57,39 @@ class Journey:
     link_id: int | None
 
 
+ROUND_RELATED = ("round__collaboration", "round__framework_version__framework")
+
+
 def _round_queryset():
     return Round.objects.select_related("collaboration", "framework_version__framework")
 
 
 def _get_journey(request: HttpRequest, *, require_response: bool = True) -> Journey:
-    """The respondent's round and draft, from the posted resume token or the session; else 404."""
-    response = None
-    token = None
+    """The respondent's round and draft, from the posted resume token or the session; else 404.
+
+    One query for the draft with its round, collaboration and framework version.
+    """
+    responses = Response.objects.select_related("team", *ROUND_RELATED)
     posted = request.POST.get(RESUME_FIELD) if request.method == "POST" else None
     if posted:
-        response = Response.objects.by_resume_token(posted).select_related("round", "team").first()
+        response = responses.by_resume_token(posted).first()
         if response is None:
             raise Http404("This resume link is not valid.")
-        token = posted
-        _remember(request, response, token)
+        _remember(request, response, posted)
     elif request.session.get(SESSION_RESPONSE):
-        response = (
-            Response.objects.filter(pk=request.session[SESSION_RESPONSE])
-            .select_related("round", "team")
-            .first()
-        )
-        token = request.session.get(SESSION_RESUME)
-    if response is not None:
-        round = _round_queryset().get(pk=response.round_id)
+        response = responses.filter(pk=request.session[SESSION_RESPONSE]).first()
     else:
-        if require_response or not request.session.get(SESSION_ROUND):
-            raise Http404("Use the invitation link you were sent to take part.")
+        response = None
+    if response is not None:
+        round = response.round
+    elif require_response or not request.session.get(SESSION_ROUND):
+        raise Http404("Use the invitation link you were sent to take part.")
+    else:
         round = get_object_or_404(_round_queryset(), pk=request.session[SESSION_ROUND])
     return Journey(
         round=round,
         response=response,
-        resume_token=token,
+        resume_token=request.session.get(SESSION_RESUME) if response is not None else None,
         team_id=request.session.get(SESSION_TEAM),
         link_id=request.session.get(SESSION_LINK),
     )
@@ -104,9 +105,15 @@ def _continues_draft(request: HttpRequest, round: Round, team_id: int) -> bool:
 
 
 def _remember(request: HttpRequest, response: Response, token: str) -> None:
-    request.session[SESSION_ROUND] = response.round_id
-    request.session[SESSION_RESPONSE] = response.pk
-    request.session[SESSION_RESUME] = token
+    """Bind the draft to this browser's session (written only when something changed)."""
+    wanted = {
+        SESSION_ROUND: response.round_id,
+        SESSION_RESPONSE: response.pk,
+        SESSION_RESUME: token,
+    }
+    for key, value in wanted.items():
+        if request.session.get(key) != value:
+            request.session[key] = value
 
 
 def _closed(request: HttpRequest, round: Round) -> HttpResponse:

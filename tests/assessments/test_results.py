@@ -147,12 +147,11 @@ class ResultsQueryCountTests(TestCase):
 
     def test_results_page_query_count_is_pinned(self):
         client = self._submitted(VALUES)
-        # 1 session; 2 response (+round, team); 3 round (+collaboration, version, framework);
-        # personal_results: 4 response (+round, version, framework, collaboration);
-        # 5 its value modes; 6 the collaboration's value modes; 7 characteristics;
-        # 8 indicators (+tips); 9 answers; 10 weights; 11 suggestions; 12 their
-        # considerations; 13 key steps; 14 examples.
-        with self.assertNumQueries(14):
+        # 1 session; 2 response (+team, round, collaboration, version, framework);
+        # personal_results: 3 its value modes; 4 the collaboration's value modes;
+        # 5 characteristics; 6 indicators (+tips); 7 answers; 8 weights; 9 suggestions;
+        # 10 their considerations; 11 key steps; 12 examples.
+        with self.assertNumQueries(12):
             response = client.get(reverse("respond_results"))
         self.assertEqual(response.status_code, 200)
 
@@ -163,11 +162,58 @@ class ResultsQueryCountTests(TestCase):
             {1: "2", 8: "4"},
         ]:
             client = self._submitted(values)
-            with self.assertNumQueries(14):
+            with self.assertNumQueries(12):
                 client.get(reverse("respond_results"))
 
     def test_no_suggestion_queries_when_nothing_could_be_scored(self):
         client = self._submitted(dict.fromkeys(range(1, 9), "dk"))
         # As above, less the suggestions and their three link queries.
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(8):
             client.get(reverse("respond_results"))
+
+
+class QuestionPageQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        ensure_content()
+
+    def test_a_question_page_costs_the_same_whatever_was_answered_before(self):
+        from tests.assessments.helpers import answer_page
+
+        client = self._client_with_draft()
+        start_url = reverse("respond_characteristic", args=[5])
+        # 1 session; 2 response (+team, round, collaboration, version, framework);
+        # 3 characteristics; 4 indicators; 5 saved answers; 6 comment.
+        with self.assertNumQueries(6):
+            client.get(start_url)
+        for number in range(1, 9):
+            answer_page(client, self.version, number, value="3", comment="A comment")
+        with self.assertNumQueries(6):
+            client.get(start_url)
+
+    def _client_with_draft(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from assessments.models import Collaboration, Round, Team, TeamLink
+        from frameworks.models import FrameworkVersion
+        from tests.assessments.helpers import start
+
+        self.version = FrameworkVersion.objects.get(
+            framework__slug="eight-characteristics", number=2
+        )
+        collaboration = Collaboration.objects.create(name="Q", framework_version=self.version)
+        team = Team.objects.create(collaboration=collaboration, name="T")
+        today = timezone.localdate()
+        round = Round.objects.create(
+            collaboration=collaboration,
+            framework_version=self.version,
+            title="R",
+            opens_on=today,
+            closes_on=today + timedelta(days=1),
+            status="open",
+        )
+        client = Client()
+        start(client, TeamLink.objects.create(round=round, team=team).token)
+        return client
