@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from datetime import timedelta
 
-from assessments.models import Response
-from frameworks.models import Indicator
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Collaboration, Response, Round, Team, TeamLink
+from frameworks.models import FrameworkVersion, Indicator
+
+
+def open_round_link(version: FrameworkVersion, name: str = "Collaboration") -> TeamLink:
+    """A collaboration with one team and an open round against ``version``: its team link."""
+    collaboration = Collaboration.objects.create(name=name, framework_version=version)
+    team = Team.objects.create(collaboration=collaboration, name=f"{name} team")
+    today = timezone.localdate()
+    round = Round.objects.create(
+        collaboration=collaboration,
+        framework_version=version,
+        title="Round",
+        opens_on=today,
+        closes_on=today + timedelta(days=30),
+        status=Round.Status.OPEN,
+    )
+    return TeamLink.objects.create(round=round, team=team)
 
 
 def follow_invitation(client, token: str):

@@ -7,9 +7,10 @@ import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
 
+from assessments.models import Collaboration
 from assessments.results import personal_results
-from frameworks.models import Band, Characteristic, Indicator, Suggestion
-from tests.assessments.helpers import complete
+from frameworks.models import Band, Characteristic, FrameworkVersion, Indicator, Suggestion
+from tests.assessments.helpers import answer_page, complete, open_round_link, start
 from tests.conftest import ensure_content
 
 pytestmark = pytest.mark.django_db
@@ -119,28 +120,8 @@ class ResultsQueryCountTests(TestCase):
         ensure_content()
 
     def _submitted(self, values):
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from assessments.models import Collaboration, Round, Team, TeamLink
-        from frameworks.models import FrameworkVersion
-
         version = FrameworkVersion.objects.get(framework__slug="eight-characteristics", number=2)
-        collaboration = Collaboration.objects.create(
-            name=f"C{len(values)}", framework_version=version
-        )
-        team = Team.objects.create(collaboration=collaboration, name="T")
-        today = timezone.localdate()
-        round = Round.objects.create(
-            collaboration=collaboration,
-            framework_version=version,
-            title="R",
-            opens_on=today,
-            closes_on=today + timedelta(days=1),
-            status="open",
-        )
-        link = TeamLink.objects.create(round=round, team=team)
+        link = open_round_link(version, name=f"C{Collaboration.objects.count()}")
         client = Client()
         complete(client, link.token, version, values=values)
         return client
@@ -178,8 +159,6 @@ class QuestionPageQueryCountTests(TestCase):
         ensure_content()
 
     def test_a_question_page_costs_the_same_whatever_was_answered_before(self):
-        from tests.assessments.helpers import answer_page
-
         client = self._client_with_draft()
         start_url = reverse("respond_characteristic", args=[5])
         # 1 session; 2 response (+team, round, collaboration, version, framework);
@@ -192,28 +171,9 @@ class QuestionPageQueryCountTests(TestCase):
             client.get(start_url)
 
     def _client_with_draft(self):
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from assessments.models import Collaboration, Round, Team, TeamLink
-        from frameworks.models import FrameworkVersion
-        from tests.assessments.helpers import start
-
         self.version = FrameworkVersion.objects.get(
             framework__slug="eight-characteristics", number=2
         )
-        collaboration = Collaboration.objects.create(name="Q", framework_version=self.version)
-        team = Team.objects.create(collaboration=collaboration, name="T")
-        today = timezone.localdate()
-        round = Round.objects.create(
-            collaboration=collaboration,
-            framework_version=self.version,
-            title="R",
-            opens_on=today,
-            closes_on=today + timedelta(days=1),
-            status="open",
-        )
         client = Client()
-        start(client, TeamLink.objects.create(round=round, team=team).token)
+        start(client, open_round_link(self.version, name="Q").token)
         return client
