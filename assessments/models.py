@@ -248,9 +248,6 @@ class StakeholderGroup(models.TextChoices):
 
 
 class ResponseQuerySet(models.QuerySet):
-    def submitted(self):
-        return self.filter(status=Response.Status.SUBMITTED)
-
     def by_resume_token(self, token: str):
         return self.filter(resume_digest=token_digest(token))
 

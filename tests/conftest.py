@@ -112,22 +112,6 @@ def team_link(open_round):
 @pytest.fixture
 def other_collaboration_round(content):
     """Another tenant's round, for isolation tests."""
-    from datetime import timedelta
+    from tests.assessments.helpers import open_round_link
 
-    from django.utils import timezone
-
-    from assessments.models import Collaboration, Round, Team, TeamLink
-
-    other = Collaboration.objects.create(name="Elsewhere ICS", framework_version=content)
-    team = Team.objects.create(collaboration=other, name="Elsewhere Trust")
-    today = timezone.localdate()
-    round = Round.objects.create(
-        collaboration=other,
-        framework_version=content,
-        title="Elsewhere round",
-        opens_on=today,
-        closes_on=today + timedelta(days=5),
-        status=Round.Status.OPEN,
-    )
-    TeamLink.objects.create(round=round, team=team)
-    return round
+    return open_round_link(content, name="Elsewhere ICS").round
