@@ -128,6 +128,17 @@ class FrameworkVersionQuerySet(models.QuerySet):
             version.check_deletable()
         return super().delete()
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # New versions are harmless; overwriting an existing one on conflict is not checked row by
+        # row, so it is refused outright when it would touch a frozen field.
+        frozen = set(kwargs.get("update_fields") or ()) & set(FrameworkVersion.FROZEN_FIELDS)
+        if kwargs.get("update_conflicts") and frozen:
+            raise FrozenContentError(
+                f"bulk_create cannot overwrite {', '.join(sorted(frozen))} of framework versions: "
+                "published versions are frozen."
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
     def update(self, **kwargs):
         if self.exclude(status=FrameworkVersion.Status.DRAFT).exists():
             frozen = set(kwargs) & set(FrameworkVersion.FROZEN_FIELDS)
@@ -263,10 +274,13 @@ class FrameworkVersion(models.Model):
             return "A published version cannot go back to draft."
         return None
 
-    def save(self, *args, **kwargs):
+    def check_freeze(self) -> None:
+        """Refuse a save that would change a published version (run by the pre_save guard)."""
         problem = self._frozen_problem()
         if problem:
             raise FrozenContentError(problem)
+
+    def save(self, *args, **kwargs):
         if self.status != self.Status.DRAFT and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -290,7 +304,36 @@ def frozen_message(obj, fields) -> str:
 
 
 class FrozenQuerySet(models.QuerySet):
-    """Bulk deletes and updates check the freeze too: the admin's bulk delete uses them."""
+    """Bulk creates, deletes and updates check the freeze too: they bypass save() and the signals.
+
+    ``bulk_update`` goes through ``update()``, so it is covered by it.
+    """
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if not self.model.NARRATIVE and objs and self._any_in_frozen_version(objs):
+            raise FrozenContentError(
+                f"{self.model._meta.verbose_name_plural.capitalize()} cannot be added to (or "
+                "overwritten in) a published framework version."
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def _any_in_frozen_version(self, objs) -> bool:
+        """One query: does any object point (through VERSION_PATH) at a non-draft version?"""
+        first, _, rest = self.model.VERSION_PATH.partition("__")
+        field = self.model._meta.get_field(first)
+        ids = {getattr(obj, field.attname) for obj in objs}
+        if not rest:
+            return (
+                FrameworkVersion.objects.filter(pk__in=ids)
+                .exclude(status=FrameworkVersion.Status.DRAFT)
+                .exists()
+            )
+        return (
+            field.related_model._base_manager.filter(pk__in=ids)
+            .exclude(**{f"{rest}__status": FrameworkVersion.Status.DRAFT})
+            .exists()
+        )
 
     def _frozen(self):
         if self.model.NARRATIVE:
@@ -368,7 +411,12 @@ class VersionedContent(models.Model):
         if changed:
             raise ValidationError(frozen_message(self, changed))
 
-    def save(self, *args, **kwargs):
+    def check_freeze(self) -> None:
+        """Refuse a save that would add or change scored content of a published version.
+
+        Run by the pre_save guard (see ``refuse_frozen_save``), so it also covers
+        ``save_base``, ``loaddata`` and every other raw save, not only ``save()``.
+        """
         changed = self._frozen_changes()
         if changed == ["__new__"]:
             raise FrozenContentError(
@@ -376,7 +424,6 @@ class VersionedContent(models.Model):
             )
         if changed:
             raise FrozenContentError(frozen_message(self, changed))
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if (
@@ -1043,3 +1090,29 @@ class ContentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} #{self.object_id}: {self.field}"
+
+
+# --------------------------------------------------------------------------------------------
+# The freeze guard
+# --------------------------------------------------------------------------------------------
+
+
+def refuse_frozen_save(sender, instance, raw=False, **kwargs):
+    """pre_save receiver: every save of versioned content passes the freeze check.
+
+    A check in ``save()`` alone is skipped by ``loaddata`` and deserialised objects (raw saves)
+    and by ``save_base``; the pre_save signal is sent by all of them. Bulk creates and updates
+    send no signal: ``FrozenQuerySet`` and ``FrameworkVersionQuerySet`` guard those.
+    """
+    instance.check_freeze()
+
+
+def connect_freeze_guard() -> None:
+    from django.apps import apps
+    from django.db.models.signals import pre_save
+
+    for model in apps.get_app_config("frameworks").get_models():
+        if hasattr(model, "check_freeze"):
+            pre_save.connect(
+                refuse_frozen_save, sender=model, dispatch_uid=f"freeze:{model._meta.label}"
+            )

@@ -12,6 +12,7 @@ from frameworks.models import (
     CharacteristicConsideration,
     CharacteristicKeyStep,
     Example,
+    Framework,
     FrameworkVersion,
     Indicator,
     IndicatorTip,
@@ -21,17 +22,61 @@ from frameworks.models import (
 )
 
 
+def _copy_rows(model, rows, **changes):
+    """Bulk-create copies of ``rows`` with ``changes`` (values or callables of the old row).
+
+    Returns {old pk: new object}; bulk_create returns primary keys on PostgreSQL and SQLite.
+    """
+    rows = list(rows)
+    concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
+    copies = []
+    for row in rows:
+        values = {f.attname: getattr(row, f.attname) for f in concrete}
+        for name, change in changes.items():
+            values[name] = change(row) if callable(change) else change
+        copies.append(model(**values))
+    created = model.objects.bulk_create(copies)
+    return {row.pk: copy for row, copy in zip(rows, created, strict=True)}
+
+
+def _copy_links(m2m_field, old_to_new: dict, target_map: dict | None = None) -> None:
+    """Copy a many-to-many field's rows from old objects to their copies (one read, one write)."""
+    through = m2m_field.remote_field.through
+    source_name = m2m_field.m2m_field_name()
+    target_name = m2m_field.m2m_reverse_field_name()
+    rows = through.objects.filter(**{f"{source_name}__in": list(old_to_new)}).values_list(
+        f"{source_name}_id", f"{target_name}_id"
+    )
+    through.objects.bulk_create(
+        through(
+            **{
+                f"{source_name}_id": old_to_new[source].pk,
+                f"{target_name}_id": target_map[target].pk if target_map else target,
+            }
+        )
+        for source, target in rows
+        if target_map is None or target in target_map
+    )
+
+
 @transaction.atomic
 def version_copy(*, version: FrameworkVersion) -> FrameworkVersion:
-    """Copy a version with everything in it into a new draft with the next edition number."""
-    # Lock the framework's versions so two copies started at once cannot take the same number.
-    numbers = FrameworkVersion.objects.select_for_update().filter(framework=version.framework)
+    """Copy a version with everything in it into a new draft with the next edition number.
+
+    A fixed number of queries whatever the size of the version (one read and one bulk write per
+    kind of content), pinned by a test.
+    """
+    # Lock the framework's row so two copies started at once are serialised and cannot take the
+    # same number. (Locking the versions with select_for_update() and then aggregating took no
+    # lock at all: the aggregate query carries no FOR UPDATE.) SQLite serialises writers anyway.
+    Framework.objects.select_for_update().filter(pk=version.framework_id).get()
+    numbers = FrameworkVersion.objects.filter(framework=version.framework_id)
     next_number = (numbers.aggregate(n=Max("number"))["n"] or 0) + 1
     draft = FrameworkVersion.objects.create(
-        framework=version.framework,
+        framework_id=version.framework_id,
         number=next_number,
         title=version.title,
-        source=version.source,
+        source_id=version.source_id,
         introduction=version.introduction,
         example_heading=version.example_heading,
         status=FrameworkVersion.Status.DRAFT,
@@ -39,91 +84,37 @@ def version_copy(*, version: FrameworkVersion) -> FrameworkVersion:
         developing_min=version.developing_min,
         copied_from=version,
     )
-
-    themes = {}
-    for theme in version.themes.all():
-        themes[theme.pk] = Theme.objects.create(
-            version=draft,
-            slug=theme.slug,
-            number=theme.number,
-            name=theme.name,
-            summary=theme.summary,
-        )
-
-    characteristics = {}
-    source_characteristics = version.characteristics.prefetch_related(
-        "indicators__tip",
-        "examples",
-        "consideration_links",
-        "key_step_links",
-        "value_mode_weights",
-        "suggestions__considerations",
-        "suggestions__key_steps",
-        "suggestions__examples",
+    themes = _copy_rows(Theme, Theme.objects.filter(version=version), version_id=draft.pk)
+    characteristics = _copy_rows(
+        Characteristic,
+        Characteristic.objects.filter(version=version),
+        version_id=draft.pk,
+        theme_id=lambda old: themes[old.theme_id].pk,
     )
-    for old in source_characteristics:
-        new = Characteristic.objects.create(
-            version=draft,
-            theme=themes[old.theme_id],
-            number=old.number,
-            slug=old.slug,
-            name=old.name,
-            short_name=old.short_name,
-            definition=old.definition,
-            why_it_matters=old.why_it_matters,
-        )
-        characteristics[old.pk] = new
-        for indicator in old.indicators.all():
-            copy = Indicator.objects.create(
-                characteristic=new,
-                position=indicator.position,
-                key=indicator.key,
-                text=indicator.text,
-            )
-            tip = getattr(indicator, "tip", None)
-            if tip is not None:
-                IndicatorTip.objects.create(indicator=copy, text=tip.text)
-        examples = {}
-        for example in old.examples.all():
-            examples[example.pk] = Example.objects.create(
-                characteristic=new,
-                position=example.position,
-                title=example.title,
-                body=example.body,
-            )
-        CharacteristicConsideration.objects.bulk_create(
-            CharacteristicConsideration(
-                characteristic=new, consideration_id=link.consideration_id, reason=link.reason
-            )
-            for link in old.consideration_links.all()
-        )
-        CharacteristicKeyStep.objects.bulk_create(
-            CharacteristicKeyStep(
-                characteristic=new, key_step_id=link.key_step_id, reason=link.reason
-            )
-            for link in old.key_step_links.all()
-        )
-        ValueModeWeight.objects.bulk_create(
-            ValueModeWeight(
-                characteristic=new,
-                value_mode_id=weight.value_mode_id,
-                weight=weight.weight,
-                reason=weight.reason,
-            )
-            for weight in old.value_mode_weights.all()
-        )
-        for suggestion in old.suggestions.all():
-            copy = Suggestion.objects.create(
-                characteristic=new,
-                band=suggestion.band,
-                position=suggestion.position,
-                text=suggestion.text,
-            )
-            copy.considerations.set(suggestion.considerations.all())
-            copy.key_steps.set(suggestion.key_steps.all())
-            copy.examples.set(
-                [examples[e.pk] for e in suggestion.examples.all() if e.pk in examples]
-            )
+
+    def new_characteristic(old):
+        return characteristics[old.characteristic_id].pk
+
+    in_version = {"characteristic__version": version}
+    indicators = _copy_rows(
+        Indicator, Indicator.objects.filter(**in_version), characteristic_id=new_characteristic
+    )
+    _copy_rows(
+        IndicatorTip,
+        IndicatorTip.objects.filter(indicator__characteristic__version=version),
+        indicator_id=lambda old: indicators[old.indicator_id].pk,
+    )
+    examples = _copy_rows(
+        Example, Example.objects.filter(**in_version), characteristic_id=new_characteristic
+    )
+    for model in (CharacteristicConsideration, CharacteristicKeyStep, ValueModeWeight):
+        _copy_rows(model, model.objects.filter(**in_version), characteristic_id=new_characteristic)
+    suggestions = _copy_rows(
+        Suggestion, Suggestion.objects.filter(**in_version), characteristic_id=new_characteristic
+    )
+    _copy_links(Suggestion._meta.get_field("considerations"), suggestions)
+    _copy_links(Suggestion._meta.get_field("key_steps"), suggestions)
+    _copy_links(Suggestion._meta.get_field("examples"), suggestions, target_map=examples)
     return draft
 
 
