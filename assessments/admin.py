@@ -10,8 +10,35 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from assessments.models import Collaboration, IndividualLink, Round, Team, TeamLink, token_digest
+from assessments.models import (
+    ROUND_EDITION_LOCKED,
+    Collaboration,
+    IndividualLink,
+    Response,
+    Round,
+    Team,
+    TeamLink,
+    token_digest,
+)
 from frameworks.models import FrameworkVersion
+
+
+class VersionChoiceMixin:
+    """Offer published versions, plus the one the object already uses (even if since retired).
+
+    A retired version stays on the rounds and collaborations that use it, so they can still be
+    edited (closed, renamed); only a new choice has to be a published version.
+    """
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("framework_version")
+        if field is not None:
+            current = obj.framework_version_id if obj is not None else None
+            field.queryset = FrameworkVersion.objects.filter(
+                Q(status=FrameworkVersion.Status.PUBLISHED) | Q(pk=current)
+            ).select_related("framework")
+        return form
 
 
 class TeamInline(admin.TabularInline):
@@ -20,16 +47,11 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Collaboration)
-class CollaborationAdmin(admin.ModelAdmin):
+class CollaborationAdmin(VersionChoiceMixin, admin.ModelAdmin):
     list_display = ["name", "approach_type", "framework_version", "created_on"]
     search_fields = ["name", "purpose"]
     filter_horizontal = ["value_modes"]
     inlines = [TeamInline]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "framework_version":
-            kwargs["queryset"] = FrameworkVersion.objects.published().select_related("framework")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class TeamLinkInline(admin.TabularInline):
@@ -46,12 +68,36 @@ class TeamLinkInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(VersionChoiceMixin, admin.ModelAdmin):
     list_display = ["title", "collaboration", "status", "opens_on", "closes_on", "submitted"]
     list_filter = ["status", "collaboration"]
     search_fields = ["title", "collaboration__name"]
     inlines = [TeamLinkInline]
     actions = ["create_team_links"]
+    exclude = ["value_modes"]
+    readonly_fields = ["opened_on", "recorded_value_modes"]
+
+    @admin.display(description="Value modes recorded when it opened")
+    def recorded_value_modes(self, obj):
+        if obj is None or not obj.has_recorded_value_modes:
+            return "Recorded from the collaboration when the round first opens."
+        return ", ".join(m.name for m in obj.value_modes.all()) or "None (each respondent's own)"
+
+    def _has_responses(self, obj) -> bool:
+        return obj is not None and Response.objects.filter(round=obj).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._has_responses(obj):
+            fields.append("framework_version")
+        return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if self._has_responses(obj):
+                messages.info(request, ROUND_EDITION_LOCKED)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (
@@ -65,12 +111,9 @@ class RoundAdmin(admin.ModelAdmin):
     def submitted(self, obj):
         return obj.n_submitted
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "framework_version":
-            kwargs["queryset"] = FrameworkVersion.objects.published().select_related("framework")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.action(description="Create a team link for every team without one")
+    @admin.action(
+        description="Create a team link for every team without one", permissions=["change"]
+    )
     def create_team_links(self, request, queryset):
         created = 0
         for round in queryset.select_related("collaboration"):

@@ -5,3 +5,16 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
     verbose_name = "Assessments"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, pre_save
+
+        from assessments.models import Round, refuse_round_value_mode_change
+        from frameworks.models import refuse_frozen_save
+
+        pre_save.connect(refuse_frozen_save, sender=Round, dispatch_uid="freeze:assessments.round")
+        m2m_changed.connect(
+            refuse_round_value_mode_change,
+            sender=Round.value_modes.through,
+            dispatch_uid="freeze:assessments.round.value_modes",
+        )

@@ -81,6 +81,24 @@ class Collaboration(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        # A retired default stays where it is; choosing a new one needs a published version.
+        if not self.framework_version_id:
+            return
+        old = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values_list("framework_version_id", flat=True)
+            .first()
+            if self.pk
+            else None
+        )
+        published = self.framework_version.status == FrameworkVersion.Status.PUBLISHED
+        if old != self.framework_version_id and not published:
+            raise ValidationError(
+                {"framework_version": "Only a published framework version can be chosen."}
+            )
+
 
 class Team(models.Model):
     """A partner organisation or group within a collaboration."""
@@ -100,6 +118,27 @@ class Team(models.Model):
         return self.name
 
 
+class RoundLocked(ValidationError):
+    """A change that would alter results already given in a round."""
+
+
+ROUND_EDITION_LOCKED = (
+    "This round already has responses, so its framework version can't change: the answers "
+    "were given to that version's statements."
+)
+
+
+class RoundQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Bulk updates send no pre_save signal: the edition lock is checked here too.
+        if {"framework_version", "framework_version_id"} & set(kwargs):
+            target = kwargs.get("framework_version_id", kwargs.get("framework_version"))
+            target_id = getattr(target, "pk", target)
+            if self.filter(responses__isnull=False).exclude(framework_version=target_id).exists():
+                raise RoundLocked(ROUND_EDITION_LOCKED)
+        return super().update(**kwargs)
+
+
 class Round(models.Model):
     """One assessment cycle of a collaboration."""
 
@@ -112,7 +151,10 @@ class Round(models.Model):
         Collaboration, on_delete=models.CASCADE, related_name="rounds"
     )
     framework_version = models.ForeignKey(
-        FrameworkVersion, on_delete=models.PROTECT, related_name="rounds"
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        help_text="Fixed once the round has a response.",
     )
     title = models.CharField(max_length=200)
     opens_on = models.DateField()
@@ -122,6 +164,17 @@ class Round(models.Model):
         default=5,
         help_text="Group results are never shown for fewer respondents than this (3 at least).",
     )
+    # Recorded when the round first opens, so that later edits of the collaboration's value modes
+    # cannot reorder the priorities of results already given (they weight the priorities).
+    opened_on = models.DateField(null=True, blank=True, editable=False)
+    value_modes = models.ManyToManyField(
+        ValueMode,
+        blank=True,
+        related_name="+",
+        help_text="The collaboration's value modes when the round first opened; results use these.",
+    )
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["collaboration", "-opens_on"]
@@ -151,6 +204,8 @@ class Round(models.Model):
             raise ValidationError(
                 {"framework_version": "Only a published framework version can be used."}
             )
+        if self._edition_locked():
+            raise ValidationError({"framework_version": ROUND_EDITION_LOCKED})
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError(
                 {"closes_on": "The round must close on or after the day it opens."}
@@ -163,6 +218,31 @@ class Round(models.Model):
     def _changed(self, attname: str) -> bool:
         old = type(self).objects.filter(pk=self.pk).values_list(attname, flat=True).first()
         return old != getattr(self, attname)
+
+    def _edition_locked(self) -> bool:
+        """Would this save move a round that has responses to another framework version?"""
+        if self.pk is None or self._state.adding or not self._changed("framework_version_id"):
+            return False
+        return Response.objects.filter(round_id=self.pk).exists()
+
+    def check_freeze(self) -> None:
+        """Run by the pre_save guard on every save, raw and fixture saves included."""
+        if self._edition_locked():
+            raise RoundLocked(ROUND_EDITION_LOCKED)
+
+    def save(self, *args, **kwargs):
+        first_opening = self.status == self.Status.OPEN and self.opened_on is None
+        if first_opening:
+            self.opened_on = timezone.localdate()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "opened_on"}
+        super().save(*args, **kwargs)
+        if first_opening:
+            self.value_modes.set(self.collaboration.value_modes.all())
+
+    @property
+    def has_recorded_value_modes(self) -> bool:
+        return self.opened_on is not None
 
     @property
     def availability(self) -> str:
@@ -177,6 +257,9 @@ class Round(models.Model):
     @property
     def is_accepting(self) -> bool:
         return self.availability == "open"
+
+
+TEAM_NOT_IN_COLLABORATION = "The team must belong to the round's collaboration."
 
 
 class TeamLink(models.Model):
@@ -204,7 +287,7 @@ class TeamLink(models.Model):
             and self.team_id
             and self.team.collaboration_id != self.round.collaboration_id
         ):
-            raise ValidationError({"team": "The team must belong to the round's collaboration."})
+            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})
 
 
 class IndividualLink(models.Model):
@@ -225,11 +308,21 @@ class IndividualLink(models.Model):
     def __str__(self) -> str:
         return f"Individual link ({self.round.title}){' – used' if self.used_on else ''}"
 
+    def clean(self):
+        if (
+            self.round_id
+            and self.team_id
+            and self.team.collaboration_id != self.round.collaboration_id
+        ):
+            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})
+
     @classmethod
     def issue(
         cls, *, round: Round, team: Team | None = None, email: str = ""
     ) -> tuple[IndividualLink, str]:
         """Create a link; the token is returned once and never stored."""
+        if team is not None and team.collaboration_id != round.collaboration_id:
+            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})
         token = new_token()
         link = cls.objects.create(
             round=round, team=team, email=email, token_digest=token_digest(token)
@@ -353,3 +446,19 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.characteristic_id}"
+
+
+def refuse_round_value_mode_change(sender, instance, action, reverse, pk_set, **kwargs):
+    """m2m_changed receiver: a round's recorded value modes stay once it has a submitted response.
+
+    They weight the priorities of every result given in the round.
+    """
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    round_ids = (pk_set or set()) if reverse else {instance.pk}
+    submitted = Response.objects.filter(round_id__in=round_ids, status=Response.Status.SUBMITTED)
+    if round_ids and submitted.exists():
+        raise RoundLocked(
+            "This round already has submitted responses, so the value modes recorded when it "
+            "opened can't change: they order the priorities of those results."
+        )

@@ -116,19 +116,20 @@ def _weights(version: FrameworkVersion, value_mode_slugs: list[str]) -> dict[int
 
 def personal_results(response: Response) -> PersonalResults:
     """One respondent's results, in 10 queries whatever the number of items and answers:
-    the response's value modes, the collaboration's value modes, characteristics, indicators
+    the response's value modes, the round's recorded value modes, characteristics, indicators
     (+tips), answers, weights, then the suggestions of the priorities and strengths and their
     considerations, key steps and examples (none of these four when nothing has a score).
     """
     # The caller's instance, ideally loaded with its round, collaboration and version (the
     # respondent views do); the value modes are fetched here.
-    prefetch_related_objects([response], "value_modes", "round__collaboration__value_modes")
+    prefetch_related_objects([response], "value_modes", "round__value_modes")
     version = response.round.framework_version
     characteristics = _characteristics(version)
     values = dict(Answer.objects.filter(response=response).values_list("indicator_id", "value"))
 
-    # The collaboration's own value modes; if the facilitator set none, the respondent's view.
-    modes = [m.slug for m in response.round.collaboration.value_modes.all()]
+    # The collaboration's value modes as the round recorded them when it opened (a later edit of
+    # the collaboration changes nothing here); if there were none, the respondent's own view.
+    modes = [m.slug for m in response.round.value_modes.all()]
     if not modes:
         modes = [m.slug for m in response.value_modes.all()]
     weights = _weights(version, modes)

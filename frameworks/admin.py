@@ -213,7 +213,12 @@ class FrameworkVersionAdmin(HistoryMixin, admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.action(description="Create a new draft from this version", permissions=["add"])
+    def has_add_and_change_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    @admin.action(
+        description="Create a new draft from this version", permissions=["add_and_change"]
+    )
     def copy_to_draft(self, request, queryset):
         for version in queryset:
             draft = services.version_copy(version=version)
