@@ -45,14 +45,25 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _derived_token(purpose: bytes, secret: str) -> str:
+    mac = hmac.new(settings.SECRET_KEY.encode(), purpose + secret.encode(), "sha256")
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+
+
 def link_resume_token(invitation_token: str) -> str:
     """The resume token of the draft started from a personal link: derived, never stored.
 
     Deriving it lets the same personal link reach the same draft, with the same resume link, in
     any browser, without storing the link's token or tying a submitted response to the link.
     """
-    mac = hmac.new(settings.SECRET_KEY.encode(), b"resume:" + invitation_token.encode(), "sha256")
-    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+    return _derived_token(b"resume:", invitation_token)
+
+
+def start_resume_token(start_key: str) -> str:
+    """The resume token of the draft a browser starts from a team link, derived from the
+    session's start key: however many Start clicks arrive at once from one browser, they all
+    try to create the same draft, and the unique resume digest lets exactly one through."""
+    return _derived_token(b"start:", start_key)
 
 
 class Collaboration(models.Model):

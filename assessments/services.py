@@ -66,13 +66,16 @@ def response_start(
 ) -> tuple[Response, str]:
     """Open a draft for a respondent. Returns the draft and its private resume token.
 
-    For an individual link the database allows one open draft: a second start (another tab,
-    a double click, another browser) gets the existing draft back. Pass the link's derived
-    ``resume_token`` so that every start from the link shares one resume link.
+    The caller passes a ``resume_token`` derived from what identifies the starter (the personal
+    link's token, or the browser session's start key): any number of concurrent starts then try
+    to create the same draft, the unique resume digest (and, for a personal link, the one open
+    draft per link) lets exactly one through, and the others get that draft back.
     """
     _check_open(round)
     if individual_link is not None and individual_link.used_on is not None:
         raise LinkAlreadyUsed("This invitation link has already been used.")
+    if team is not None and team.collaboration_id != round.collaboration_id:
+        raise ValidationError("That team is not part of this collaboration.")
     token = resume_token or new_token()
     team = team or (individual_link.team if individual_link else None)
     try:
@@ -85,16 +88,30 @@ def response_start(
                 resume_digest=token_digest(token),
             )
     except IntegrityError:
-        if individual_link is None:
+        response = _existing_draft(token, individual_link)
+        if response is None:
             raise
-        response = Response.objects.select_for_update().get(
-            individual_link=individual_link, status=Response.Status.DRAFT
+    return response, token
+
+
+def _existing_draft(token: str, individual_link: IndividualLink | None) -> Response | None:
+    """The draft a concurrent start created with the same token (or from the same link)."""
+    response = (
+        Response.objects.select_for_update().filter(resume_digest=token_digest(token)).first()
+    )
+    if response is None and individual_link is not None:
+        response = (
+            Response.objects.select_for_update()
+            .filter(individual_link=individual_link, status=Response.Status.DRAFT)
+            .first()
         )
-        if response.resume_digest != token_digest(token):
+        if response is not None:
             # Only when the token could not be derived the same way (SECRET_KEY rotated).
             response.resume_digest = token_digest(token)
             response.save(update_fields=["resume_digest"])
-    return response, token
+    if response is not None and response.is_submitted:
+        raise AlreadySubmitted("This response has already been submitted.")
+    return response
 
 
 @transaction.atomic

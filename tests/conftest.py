@@ -115,3 +115,12 @@ def other_collaboration_round(content):
     from tests.assessments.helpers import open_round_link
 
     return open_round_link(content, name="Elsewhere ICS").round
+
+
+@pytest.fixture
+def write_log(db):
+    """Database triggers that log each submission write (see tests/write_log.py)."""
+    from tests import write_log as log
+
+    yield log.install()
+    log.uninstall()

@@ -39,7 +39,8 @@ def start(client, token: str) -> Response:
 
 
 def resume_token(client) -> str:
-    return client.session["ca_resume"]
+    """The draft's resume token from the session ('' once submitted: it is not kept then)."""
+    return client.session.get("ca_resume", "")
 
 
 def answer_page(client, version, number: int, value="4", comment="", nav="next", extra=None):
@@ -53,7 +54,11 @@ def answer_page(client, version, number: int, value="4", comment="", nav="next",
 
 
 def complete(client, token: str, version, values=None, group="clinician") -> Response:
-    """Start, answer every page (values: characteristic number -> value) and submit."""
+    """Start, answer every page (values: characteristic number -> value) and submit.
+
+    The session keeps no resume token after submitting: the returned response carries it as
+    ``resume_token`` for tests that need it.
+    """
     draft = start(client, token)
     client.post(
         reverse("respond_about"), {"stakeholder_group": group, "resume": resume_token(client)}
@@ -61,7 +66,9 @@ def complete(client, token: str, version, values=None, group="clinician") -> Res
     for number in range(1, 9):
         value = (values or {}).get(number, "4")
         assert answer_page(client, version, number, value=value).status_code == 302
-    submitted = client.post(reverse("respond_review"), {"resume": resume_token(client)})
+    token = resume_token(client)
+    submitted = client.post(reverse("respond_review"), {"resume": token})
     assert submitted.status_code == 302
     draft.refresh_from_db()
+    draft.resume_token = token
     return draft

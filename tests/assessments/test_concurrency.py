@@ -1,14 +1,20 @@
-"""Concurrent submissions: real threads, real database connections, real locking."""
+"""Concurrent requests: real threads, real database connections, real locking.
+
+Submitting never creates a row, so counting responses proves nothing: the write log
+(tests/write_log.py, database triggers) counts the writes that submit a response and any write
+to its answers or comments afterwards.
+"""
 
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import Answer, Response
-from tests.assessments.helpers import answer_page, resume_token, start
+from assessments.models import Answer, IndividualLink, Response
+from tests.assessments.helpers import answer_page, follow_invitation, resume_token, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,11 +29,27 @@ def _post_in_thread(url, data, cookies=None):
         connections.close_all()
 
 
-def test_50_concurrent_submissions_of_one_draft_store_exactly_one_response(team_link, content):
+def _answers(response):
+    return sorted(Answer.objects.filter(response=response).values_list("indicator_id", "value"))
+
+
+def _assert_submitted_once(draft, write_log, answers_before):
+    draft.refresh_from_db()
+    assert draft.status == Response.Status.SUBMITTED
+    assert draft.submitted_on == timezone.localdate()
+    assert write_log.count("submit", draft.pk) == 1, "the submission was written more than once"
+    assert write_log.writes_after_submit(draft.pk) == 0
+    assert _answers(draft) == answers_before
+
+
+def test_50_concurrent_submissions_of_one_draft_write_it_exactly_once(
+    team_link, content, write_log
+):
     client = Client()
     draft = start(client, team_link.token)
     answer_page(client, content, 1, value="4")
     token = resume_token(client)
+    before = _answers(draft)
     url = reverse("respond_review")
 
     with ThreadPoolExecutor(max_workers=10) as pool:
@@ -35,12 +57,33 @@ def test_50_concurrent_submissions_of_one_draft_store_exactly_one_response(team_
 
     assert statuses == [302] * 50, statuses
     assert Response.objects.filter(round=team_link.round).count() == 1
-    draft.refresh_from_db()
-    assert draft.status == Response.Status.SUBMITTED
-    assert Answer.objects.filter(response=draft).count() == 4
+    assert len(before) == 4
+    _assert_submitted_once(draft, write_log, before)
 
 
-def test_100_concurrent_submissions_of_different_drafts_store_all_100(team_link, content):
+def test_concurrent_submissions_from_a_personal_link_write_once_and_use_it_once(
+    open_round, content, write_log
+):
+    link, invitation = IndividualLink.issue(round=open_round)
+    client = Client()
+    draft = start(client, invitation)
+    answer_page(client, content, 2, value="3")
+    token = resume_token(client)
+    before = _answers(draft)
+    url = reverse("respond_review")
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda _: _post_in_thread(url, {"resume": token}), range(30)))
+
+    assert statuses == [302] * 30, statuses
+    _assert_submitted_once(draft, write_log, before)
+    link.refresh_from_db()
+    assert link.used_on == timezone.localdate()
+
+
+def test_100_concurrent_submissions_of_different_drafts_store_all_100(
+    team_link, content, write_log
+):
     tokens = []
     for _ in range(100):
         client = Client()
@@ -53,6 +96,7 @@ def test_100_concurrent_submissions_of_different_drafts_store_all_100(team_link,
 
     assert statuses == [302] * 100, statuses
     assert Response.objects.filter(round=team_link.round, status="submitted").count() == 100
+    assert write_log.count("submit") == 100
 
 
 def test_concurrent_saves_of_one_page_keep_one_answer_per_item(team_link, content):
@@ -77,5 +121,54 @@ def test_concurrent_saves_of_one_page_keep_one_answer_per_item(team_link, conten
     assert statuses == [302] * 30, statuses
     answers = Answer.objects.filter(response=draft)
     assert answers.count() == 5
-    assert len(set(answers.values_list("value", flat=True))) == 1  # one page's values, not a mix
-    assert connection.vendor in {"sqlite", "postgresql"}
+    values = set(answers.values_list("value", flat=True))
+    comment = draft.comments.get().text
+    # One page's values, not a mix, and the comment saved with them.
+    assert len(values) == 1 and comment == f"v{values.pop()}"
+
+
+def test_page_saves_racing_a_submit_change_nothing_once_it_is_submitted(
+    team_link, content, write_log
+):
+    client = Client()
+    draft = start(client, team_link.token)
+    token = resume_token(client)
+    from frameworks.models import Indicator
+
+    indicators = list(
+        Indicator.objects.filter(characteristic__version=content, characteristic__number=3)
+    )
+    page = reverse("respond_characteristic", args=[3])
+    review = reverse("respond_review")
+
+    def act(n):
+        if n == 10:
+            return _post_in_thread(review, {"resume": token})
+        data = {f"item_{i.pk}": str(1 + n % 5) for i in indicators}
+        data.update({"nav": "next", "resume": token, "comment": f"save {n}"})
+        return _post_in_thread(page, data)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(act, range(30)))
+
+    assert set(statuses) == {302}, statuses
+    draft.refresh_from_db()
+    assert draft.status == Response.Status.SUBMITTED
+    assert write_log.count("submit", draft.pk) == 1
+    assert write_log.writes_after_submit(draft.pk) == 0
+
+
+def test_20_concurrent_start_clicks_from_one_browser_open_one_draft(team_link):
+    browser = Client()
+    follow_invitation(browser, team_link.token)
+    cookies = browser.cookies
+    url = reverse("respond_start")
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda _: _post_in_thread(url, {}, cookies), range(20)))
+
+    assert statuses == [302] * 20, statuses
+    assert Response.objects.filter(round=team_link.round).count() == 1
+    # Another browser still starts its own draft.
+    start(Client(), team_link.token)
+    assert Response.objects.filter(round=team_link.round).count() == 2

@@ -128,15 +128,18 @@ def test_final_submit_with_an_expired_session_is_saved(anon_client, team_link, c
     assert draft.status == Response.Status.SUBMITTED
 
 
-def test_submitting_twice_stores_one_response(anon_client, team_link, content):
-    complete(anon_client, team_link.token, content)
-    again = anon_client.post(reverse("respond_review"), {"resume": resume_token(anon_client)})
+def test_submitting_twice_writes_the_submission_once(anon_client, team_link, content, write_log):
+    draft = complete(anon_client, team_link.token, content)
+    answers = sorted(Answer.objects.values_list("indicator_id", "value"))
+    again = anon_client.post(reverse("respond_review"), {"resume": draft.resume_token})
     assert again.status_code == 302 and again["Location"] == reverse("respond_results")
     assert Response.objects.count() == 1
+    assert write_log.count("submit", draft.pk) == 1
     # Going back to a page of a submitted response changes nothing.
-    before = list(Answer.objects.values_list("indicator_id", "value"))
-    answer_page(anon_client, content, 1, value="1")
-    assert list(Answer.objects.values_list("indicator_id", "value")) == before
+    answer_page(anon_client, content, 1, value="1", extra={"resume": draft.resume_token})
+    assert sorted(Answer.objects.values_list("indicator_id", "value")) == answers
+    assert write_log.writes_after_submit(draft.pk) == 0
+    assert Response.objects.get(pk=draft.pk).submitted_on == draft.submitted_on
 
 
 def test_review_lists_unanswered_items_with_links(anon_client, team_link, content):

@@ -34,24 +34,30 @@ def submit_posts(page: Page) -> list:
     return posts
 
 
-def assert_one_submitted(page: Page, team_link) -> None:
+def assert_one_submitted(page: Page, team_link, write_log) -> None:
+    """One response, submitted by exactly one write, its answers untouched afterwards."""
     page.wait_for_url("**/respond/results/")
     expect(page.get_by_role("heading", name="Your results")).to_be_visible()
     responses = Response.objects.filter(round=team_link.round)
     assert responses.count() == 1
-    assert responses.get().status == Response.Status.SUBMITTED
-    assert responses.get().answers.count() == 4
+    response = responses.get()
+    assert response.status == Response.Status.SUBMITTED
+    assert response.answers.count() == 4
+    assert write_log.count("submit", response.pk) == 1
+    assert write_log.writes_after_submit(response.pk) == 0
 
 
-def test_double_click_on_submit(page: Page, invitation_url, live_server, team_link, content):
+def test_double_click_on_submit(
+    page: Page, invitation_url, live_server, team_link, content, write_log
+):
     reach_review(page, invitation_url, live_server)
     posts = submit_posts(page)
     page.get_by_role("button", name="Submit my answers").dblclick()
-    assert_one_submitted(page, team_link)
+    assert_one_submitted(page, team_link, write_log)
     assert len(posts) >= 1
 
 
-def test_two_quick_submits(page: Page, invitation_url, live_server, team_link, content):
+def test_two_quick_submits(page: Page, invitation_url, live_server, team_link, content, write_log):
     reach_review(page, invitation_url, live_server)
     posts = submit_posts(page)
     # Two requests in flight at once, as two tabs or an impatient double submit would send them:
@@ -73,5 +79,5 @@ def test_two_quick_submits(page: Page, invitation_url, live_server, team_link, c
             form.requestSubmit(); form.requestSubmit();
         }"""
     )
-    assert_one_submitted(page, team_link)
+    assert_one_submitted(page, team_link, write_log)
     assert path_of(page) == "/respond/results/"

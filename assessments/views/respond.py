@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from assessments import respondent_session as session_store
 from assessments import services
 from assessments.forms import AboutForm, CharacteristicForm, TamperedForm, ValueModesForm
 from assessments.models import (
@@ -29,17 +31,12 @@ from assessments.models import (
     Team,
     TeamLink,
     link_resume_token,
+    start_resume_token,
     token_digest,
 )
 from assessments.results import personal_results
 from frameworks.models import Characteristic, Indicator, ValueMode
 
-SESSION_ROUND = "ca_round"
-SESSION_TEAM = "ca_team"
-SESSION_LINK = "ca_link"
-SESSION_RESPONSE = "ca_response"
-SESSION_RESUME = "ca_resume"
-SESSION_LINK_RESUME = "ca_link_resume"
 RESUME_FIELD = "resume"
 
 
@@ -48,7 +45,7 @@ RESUME_FIELD = "resume"
 
 @dataclass
 class Journey:
-    """What the current respondent may see: their round and, once started, their draft."""
+    """What the current respondent may see: their round and, once started, their response."""
 
     round: Round
     response: Response | None
@@ -65,55 +62,66 @@ def _round_queryset():
 
 
 def _get_journey(request: HttpRequest, *, require_response: bool = True) -> Journey:
-    """The respondent's round and draft, from the posted resume token or the session; else 404.
+    """The respondent's round and response, from the posted resume token or the session; else 404.
 
-    One query for the draft with its round, collaboration and framework version.
+    One query for the response with its round, collaboration and framework version. A posted
+    resume token that the session does not carry yet binds its draft to a new session key; a
+    submitted response leaves only its signed reference in the session.
     """
+    session = request.session
     responses = Response.objects.select_related("team", *ROUND_RELATED)
     posted = request.POST.get(RESUME_FIELD) if request.method == "POST" else None
-    if posted:
-        response = responses.by_resume_token(posted).first()
-        if response is None:
-            raise Http404("This resume link is not valid.")
-        _remember(request, response, posted)
-    elif request.session.get(SESSION_RESPONSE):
-        response = responses.filter(pk=request.session[SESSION_RESPONSE]).first()
+    if posted or session_store.draft_id(session):
+        if posted:
+            response = responses.by_resume_token(posted).first()
+            if response is None:
+                raise Http404("This resume link is not valid.")
+        else:
+            response = responses.filter(pk=session_store.draft_id(session)).first()
+        if response is not None and response.is_submitted:
+            # Submitted here, in another tab or in another browser: only the reference stays.
+            session_store.finish(session, response)
+        elif response is not None and posted:
+            session_store.bind_draft(session, response, posted, fresh=True)
+    elif session_store.results_id(session):
+        response = responses.filter(
+            pk=session_store.results_id(session), status=Response.Status.SUBMITTED
+        ).first()
     else:
         response = None
     if response is not None:
         round = response.round
-    elif require_response or not request.session.get(SESSION_ROUND):
+    elif require_response or not session_store.round_id(session):
         raise Http404("Use the invitation link you were sent to take part.")
     else:
-        round = get_object_or_404(_round_queryset(), pk=request.session[SESSION_ROUND])
+        round = get_object_or_404(_round_queryset(), pk=session_store.round_id(session))
+    draft = response is not None and not response.is_submitted
     return Journey(
         round=round,
         response=response,
-        resume_token=request.session.get(SESSION_RESUME) if response is not None else None,
-        team_id=request.session.get(SESSION_TEAM),
-        link_id=request.session.get(SESSION_LINK),
+        resume_token=session_store.resume_token(session) if draft else None,
+        team_id=session_store.team_id(session),
+        link_id=session_store.link_id(session),
     )
 
 
 def _continues_draft(request: HttpRequest, round: Round, team_id: int) -> bool:
-    response_id = request.session.get(SESSION_RESPONSE)
-    if not response_id or request.session.get(SESSION_TEAM) != team_id:
+    response_id = session_store.draft_id(request.session)
+    if not response_id or session_store.team_id(request.session) != team_id:
         return False
     return Response.objects.filter(
         pk=response_id, round=round, status=Response.Status.DRAFT
     ).exists()
 
 
-def _remember(request: HttpRequest, response: Response, token: str) -> None:
-    """Bind the draft to this browser's session (written only when something changed)."""
-    wanted = {
-        SESSION_ROUND: response.round_id,
-        SESSION_RESPONSE: response.pk,
-        SESSION_RESUME: token,
-    }
-    for key, value in wanted.items():
-        if request.session.get(key) != value:
-            request.session[key] = value
+def _own_results(request: HttpRequest, round: Round) -> Response | None:
+    """This browser's own submitted response in ``round``, if it has one."""
+    response_id = session_store.results_id(request.session)
+    if response_id is None:
+        return None
+    return Response.objects.filter(
+        pk=response_id, round=round, status=Response.Status.SUBMITTED
+    ).first()
 
 
 def _closed(request: HttpRequest, round: Round) -> HttpResponse:
@@ -122,6 +130,15 @@ def _closed(request: HttpRequest, round: Round) -> HttpResponse:
         "assessments/closed.html",
         {"round": round, "availability": round.availability},
         status=403,
+    )
+
+
+def _link_used(request: HttpRequest, round: Round) -> HttpResponse:
+    return render(
+        request,
+        "assessments/link_used.html",
+        {"round": round, "own_results": _own_results(request, round) is not None},
+        status=410,
     )
 
 
@@ -191,14 +208,23 @@ def _editable_journey(request: HttpRequest) -> tuple[Journey, HttpResponse | Non
     return journey, None
 
 
-def _run_save(request: HttpRequest, journey: Journey, save, context: dict) -> HttpResponse:
-    """Run a save service; then go on, or explain why nothing was saved."""
+def _run_save(
+    request: HttpRequest, journey: Journey, save, context: dict, template: str
+) -> HttpResponse:
+    """Run a save service; then go on, or explain why nothing was saved.
+
+    A service that refuses the data (a ValidationError) leaves nothing half-saved, since each
+    is one transaction: the page comes back with the reason as a form error, and a 400.
+    """
     try:
         save()
     except services.AlreadySubmitted:
         return redirect("respond_results")
     except services.RoundNotOpen:
         return _closed(request, journey.round)
+    except ValidationError as error:
+        context["form"].add_error(None, error.messages)
+        return render(request, template, context, status=400)
     return _after_save(request, context)
 
 
@@ -208,7 +234,10 @@ def _run_save(request: HttpRequest, journey: Journey, save, context: dict) -> Ht
 @require_safe
 @never_cache
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """Exchange an invitation token for a session, then drop the token from the URL."""
+    """Exchange an invitation token for a session, then drop the token from the URL.
+
+    Every check comes first; the session is written only once the link may be used.
+    """
     team_link = TeamLink.objects.filter(token=token).select_related("round").first()
     individual = None
     if team_link is None:
@@ -220,50 +249,50 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if individual is None:
             raise Http404("This invitation link is not valid.")
     round = team_link.round if team_link else individual.round
-    if team_link and _continues_draft(request, round, team_link.team_id):
-        # The same browser following its team link again carries on with its draft.
-        return redirect("respond_landing")
-    request.session.cycle_key()
-    for key in (
-        SESSION_ROUND,
-        SESSION_TEAM,
-        SESSION_LINK,
-        SESSION_LINK_RESUME,
-        SESSION_RESPONSE,
-        SESSION_RESUME,
-    ):
-        request.session.pop(key, None)
-    request.session[SESSION_ROUND] = round.pk
-    if team_link:
-        request.session[SESSION_TEAM] = team_link.team_id
-    else:
+    session = request.session
+    if individual is not None:
         if individual.used_on is not None:
-            return render(request, "assessments/link_used.html", {"round": round}, status=410)
-        request.session[SESSION_LINK] = individual.pk
+            return _link_used(request, round)
         # Opening the same personal link in any browser reaches the same draft with the same
         # resume link: the resume token is derived from the link's token, which is not stored.
-        request.session[SESSION_LINK_RESUME] = link_resume_token(token)
-        draft = Response.objects.by_resume_token(request.session[SESSION_LINK_RESUME]).first()
-        if draft is not None and not draft.is_submitted:
-            _remember(request, draft, request.session[SESSION_LINK_RESUME])
-        if individual.team_id:
-            request.session[SESSION_TEAM] = individual.team_id
+        resume = link_resume_token(token)
+        draft = Response.objects.by_resume_token(resume).filter(status=Response.Status.DRAFT)
+        session_store.begin(
+            session,
+            round_id=round.pk,
+            team_id=individual.team_id,
+            link_id=individual.pk,
+            link_resume=resume,
+            draft=draft.first(),
+        )
+        return redirect("respond_landing")
+    if _continues_draft(request, round, team_link.team_id):
+        # The same browser following its team link again carries on with its draft.
+        return redirect("respond_landing")
+    # After submitting, the same browser keeps its results: the landing page says so.
+    session_store.begin(
+        session,
+        round_id=round.pk,
+        team_id=team_link.team_id,
+        keep_results=_own_results(request, round) is not None,
+    )
     return redirect("respond_landing")
 
 
 @require_safe
 @never_cache
 def resume(request: HttpRequest, token: str) -> HttpResponse:
-    """The private resume link: restores the draft in any browser, then drops the token."""
+    """The private resume link: restores the draft (or the results) in any browser, then drops
+    the token from the URL."""
     response = Response.objects.by_resume_token(token).first()
     if response is None:
         raise Http404("This resume link is not valid.")
-    request.session.cycle_key()
-    _remember(request, response, token)
-    request.session.pop(SESSION_LINK, None)
-    request.session.pop(SESSION_TEAM, None)
     if response.is_submitted:
-        return redirect("respond_results")
+        session_store.finish(request.session, response)
+        reply = redirect("respond_results")
+        session_store.remember_resume_link(reply, token)
+        return reply
+    session_store.bind_draft(request.session, response, token, fresh=True)
     return redirect("respond_landing")
 
 
@@ -271,18 +300,20 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def landing(request: HttpRequest) -> HttpResponse:
     journey = _get_journey(request, require_response=False)
-    if journey.response is not None and journey.response.is_submitted:
-        return redirect("respond_results")
     characteristics = _characteristics(journey.round)
     item_count = Indicator.objects.filter(
         characteristic__version=journey.round.framework_version_id
     ).count()
+    submitted = journey.response is not None and journey.response.is_submitted
     return render(
         request,
         "assessments/landing.html",
         {
             "round": journey.round,
             "journey": journey,
+            "already_answered": submitted,
+            # Someone else on a shared device may start their own response from a team link.
+            "can_start_another": submitted and journey.team_id is not None,
             "resume_url": _resume_url(journey),
             "characteristic_count": len(characteristics),
             "item_count": item_count,
@@ -301,24 +332,29 @@ def round_up(value: float) -> int:
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
     journey = _get_journey(request, require_response=False)
-    if journey.response is not None:
+    if journey.response is not None and not journey.response.is_submitted:
         return redirect("respond_about")
+    session = request.session
+    start_key = session_store.start_key(session)
+    if (journey.team_id is None and journey.link_id is None) or start_key is None:
+        # Only a followed invitation can start a response.
+        raise Http404("Use the invitation link you were sent to take part.")
     if not journey.round.is_accepting:
         return _closed(request, journey.round)
     team = Team.objects.filter(pk=journey.team_id).first() if journey.team_id else None
     link = IndividualLink.objects.filter(pk=journey.link_id).first() if journey.link_id else None
+    resume_token = session_store.link_resume(session) if link else start_resume_token(start_key)
     try:
         response, token = services.response_start(
-            round=journey.round,
-            team=team,
-            individual_link=link,
-            resume_token=request.session.get(SESSION_LINK_RESUME) if link else None,
+            round=journey.round, team=team, individual_link=link, resume_token=resume_token
         )
     except services.LinkAlreadyUsed:
-        return render(request, "assessments/link_used.html", {"round": journey.round}, status=410)
+        return _link_used(request, journey.round)
+    except services.AlreadySubmitted:
+        return redirect("respond_results")
     except services.RoundNotOpen:
         return _closed(request, journey.round)
-    _remember(request, response, token)
+    session_store.bind_draft(session, response, token, fresh=False)
     return redirect("respond_about")
 
 
@@ -348,7 +384,8 @@ def about(request: HttpRequest) -> HttpResponse:
                     team=form.cleaned_data.get("team"),
                     stakeholder_group=form.cleaned_data["stakeholder_group"],
                 ),
-                context,
+                {**context, "form": form, "fixed_team": None},
+                "assessments/about.html",
             )
     else:
         form = AboutForm(teams=teams, ask_team=ask_team, initial=initial)
@@ -403,7 +440,8 @@ def characteristic_page(request: HttpRequest, number: int) -> HttpResponse:
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
             ),
-            context,
+            {**context, "form": form, "characteristic": characteristic},
+            "assessments/characteristic.html",
         )
     return render(
         request,
@@ -430,7 +468,8 @@ def value_modes(request: HttpRequest) -> HttpResponse:
                 lambda: services.response_save_value_modes(
                     response=journey.response, value_modes=form.cleaned_data["value_modes"]
                 ),
-                context,
+                {**context, "form": form, "modes": ValueMode.objects.all()},
+                "assessments/value_modes.html",
             )
     else:
         form = ValueModesForm(initial=initial)
@@ -451,15 +490,19 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         # Submitting: a double click, a refresh, two tabs or concurrent requests all land here;
         # the service's conditional update stores exactly one response.
+        token = request.POST.get(RESUME_FIELD) or journey.resume_token
         try:
-            services.response_submit(response=journey.response)
+            submitted = services.response_submit(response=journey.response)
         except services.RoundNotOpen:
             return _closed(request, journey.round)
         except services.LinkAlreadyUsed:
-            return render(
-                request, "assessments/link_used.html", {"round": journey.round}, status=410
-            )
-        return redirect("respond_results")
+            return _link_used(request, journey.round)
+        # From now on the session holds only a signed reference to the response.
+        session_store.finish(request.session, submitted)
+        reply = redirect("respond_results")
+        if token:
+            session_store.remember_resume_link(reply, token)
+        return reply
     if journey.response.is_submitted:
         return redirect("respond_results")
     if not journey.round.is_accepting:
@@ -500,6 +543,7 @@ def results(request: HttpRequest) -> HttpResponse:
     if not journey.response.is_submitted:
         return redirect("respond_review")
     data = personal_results(journey.response)
+    token = session_store.remembered_resume_link(request, journey.response)
     return render(
         request,
         "assessments/results.html",
@@ -507,6 +551,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "round": journey.round,
             "results": data,
             "chart": data.chart_data(),
-            "resume_url": _resume_url(journey),
+            "resume_url": reverse("respond_resume", args=[token]) if token else None,
+            "submitted": True,
         },
     )

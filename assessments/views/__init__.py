@@ -1,0 +1,1 @@
+"""Views, by who they serve: ``respond`` (partners answering), and later the facilitators'."""
