@@ -42,6 +42,7 @@ run: demo
 	@echo "CollabAssess is starting on http://$(HOST):$(PORT)/  (the framework: http://$(HOST):$(PORT)/framework/)"
 	@echo "Create the first admin with:  $(BIN)/python manage.py createsuperuser"
 	@echo "then sign in at http://$(HOST):$(PORT)/admin/"
+	@echo "In production, run daily: manage.py clearsessions && manage.py apply_retention (README: Scheduled jobs)"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -55,10 +55,23 @@ class AboutForm(forms.Form):
             del self.fields["team"]
 
 
+class CommentField(forms.CharField):
+    """Line breaks count as one character each, as the browser's ``maxlength`` counts them.
+
+    Browsers submit a textarea's line breaks as CRLF, which is two characters: a comment the
+    page's counter accepted was refused here. They are stored as LF.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return super().to_python(value)
+
+
 class CharacteristicForm(forms.Form):
     """One page of the questionnaire: the items of one characteristic and a comment."""
 
-    comment = forms.CharField(
+    comment = CommentField(
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),

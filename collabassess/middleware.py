@@ -12,3 +12,64 @@ class CommonMiddleware(DjangoCommonMiddleware):
         if request.method not in ("GET", "HEAD"):
             return False
         return super().should_redirect_with_slash(request)
+
+
+class RequestSanityMiddleware:
+    """Refuse, with a 400 and a clear page, requests that no browser sends and that would
+    otherwise reach the views and end in a 500.
+
+    - A NUL byte in the path or the query string: PostgreSQL cannot take one in a filter
+      (``ValueError``), so ``/i/abc%00def/`` was a server error there.
+    - A form posted in a character set other than UTF-8 (every form here is UTF-8, and the
+      browser sends it back so): an unknown charset was a ``LookupError``.
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.problem(request)
+        if problem:
+            from django.shortcuts import render
+
+            return render(request, "400.html", {"message": problem}, status=400)
+        return self.get_response(request)
+
+    def problem(self, request) -> str | None:
+        from urllib.parse import unquote_plus
+
+        if "\x00" in request.path or "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+            return "This address contains a character that cannot be part of a link."
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type in self.FORM_TYPES:
+            charset = request.content_params.get("charset")
+            if charset and _codec_name(charset) != "utf-8":
+                return "Forms must be sent as UTF-8."
+        return None
+
+
+def _codec_name(charset: str) -> str | None:
+    import codecs
+
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
+def client_ip(request) -> str:
+    """The address that sign-in throttling counts failures for.
+
+    Behind the HTTPS proxy (BEHIND_HTTPS_PROXY) every request comes from the proxy, so the
+    address the proxy appended to X-Forwarded-For (the last one: a client can forge the others)
+    is used; otherwise REMOTE_ADDR.
+    """
+    from django.conf import settings
+
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR", "")

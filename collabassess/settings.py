@@ -4,6 +4,7 @@ With nothing set the app runs locally: DEBUG on, SQLite under var/. Production d
 environment: DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the SECURE_* switches.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -30,7 +31,21 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOCAL_HOSTS if DEBUG else [])
+# DEBUG defaults to on so that every manage.py command works on a fresh clone, but a public
+# deployment must never run that way (tracebacks and settings would be shown to anyone).
+_public_hosts = [
+    host
+    for host in ALLOWED_HOSTS
+    if host not in {*LOCAL_HOSTS, "::1", "testserver"} and not host.endswith(".localhost")
+]
+if DEBUG and _public_hosts:
+    raise ImproperlyConfigured(
+        f"DEBUG is on while ALLOWED_HOSTS names {', '.join(_public_hosts)}: a public host must "
+        "not run in debug mode. Set DEBUG=0 (with SECRET_KEY) for a deployment, or leave "
+        "ALLOWED_HOSTS unset for local development."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -44,20 +59,26 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "axes",
     "frameworks",
     "assessments",
+    # Last: its admin.py adjusts what the apps above registered (the throttling screens).
+    "collabassess",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "collabassess.middleware.RequestSanityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "collabassess.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: refuses sign-ins from a locked-out username or address.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "collabassess.urls"
@@ -87,6 +108,9 @@ else:
 # Persistent connections gave about +50 % throughput on PostgreSQL here; 0 closes each request.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60 if DATABASE_URL else 0, minimum=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# After a database restart each persistent connection failed one request (a 500) until it was
+# replaced: check a reused connection before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------
@@ -111,6 +135,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=60)
+
+# Failed sign-ins (admin and facilitators) are throttled by django-axes: 10 failures for one
+# username, or from one address, within 15 minutes lock that username or that address (not
+# everyone) for 15 minutes from the last failure. Attempts are kept in the database, so the
+# count holds across processes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no record of address and browser
+AXES_CLIENT_IP_CALLABLE = "collabassess.middleware.client_ip"
+AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -187,9 +229,25 @@ DEFAULT_FRAMEWORK_SLUG = "eight-characteristics"
 RESPONSE_RETENTION_MONTHS = env_int("RESPONSE_RETENTION_MONTHS", 36, minimum=1)
 PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "the facilitator of your collaboration")
 
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
+# Every handler masks invitation and resume tokens (collabassess/log_filters.py). Django's own
+# loggers are routed to the same handler, so no handler without the filter is left anywhere.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "filters": {"mask_tokens": {"()": "collabassess.log_filters.MaskTokens"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_tokens"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # runserver's request lines (development only).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

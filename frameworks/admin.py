@@ -82,15 +82,15 @@ class HistoryMixin:
                 old = type(instance)._base_manager.filter(pk=instance.pk).first()
                 if old is not None:
                     befores[instance.pk] = snapshot(old)
-        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
-        deleted_pks = {obj.pk: obj.pk for obj in deleted}
+        # Deleting sets an instance's pk to None: keep each one to record the deletion by it.
+        deleted = [(f.instance, f.instance.pk) for f in formset.deleted_forms if f.instance.pk]
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
             content_changes_record(user=request.user, obj=obj, before=None)
         for obj, _fields in formset.changed_objects:
             content_changes_record(user=request.user, obj=obj, before=befores.get(obj.pk))
-        for obj in deleted:
-            obj.pk = deleted_pks.get(obj.pk) or obj.pk
+        for obj, pk in deleted:
+            obj.pk = pk
             content_changes_record(user=request.user, obj=obj, before=None, deleted=True)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

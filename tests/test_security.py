@@ -85,13 +85,40 @@ def test_every_url_pattern_sends_the_security_headers(anon_client, admin_client,
     assert statuses.get(200, 0) > 30, statuses
 
 
-def test_production_switches_come_from_the_environment(monkeypatch):
-    from collabassess.env import env_bool, env_int
+def test_production_switches_come_from_the_environment():
+    """The settings module itself (not the env helpers) turns the switches on from the env."""
+    from tests.test_settings import _settings_in_subprocess
 
-    monkeypatch.setenv("SECURE_HSTS_SECONDS", "31536000")
-    monkeypatch.setenv("SECURE_SSL_REDIRECT", "true")
-    assert env_int("SECURE_HSTS_SECONDS", 0) == 31536000
-    assert env_bool("SECURE_SSL_REDIRECT", False) is True
+    code = (
+        "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_PROXY_SSL_HEADER, s.DEBUG)"
+    )
+    production = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "collab.example"}
+    result = _settings_in_subprocess(
+        code,
+        **production,
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_SSL_REDIRECT="true",
+        SESSION_COOKIE_SECURE="1",
+        CSRF_COOKIE_SECURE="yes",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="on",
+        BEHIND_HTTPS_PROXY="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "31536000",
+        "True",
+        "True",
+        "True",
+        "True",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+        "False",
+    ]
+    # And with nothing set they are off.
+    result = _settings_in_subprocess(code, **production)
+    assert result.stdout.split() == ["0", "False", "False", "False", "False", "None", "False"]
 
 
 def test_hsts_and_ssl_redirect_apply_when_switched_on(anon_client, settings, content):

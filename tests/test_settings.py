@@ -124,3 +124,29 @@ def test_production_urls_load_before_collectstatic():
         code, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="collab.example"
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["collab.example.org", "127.0.0.1,collab.example.org", "*"])
+def test_debug_with_a_public_host_refuses_to_start(hosts):
+    result = _settings_in_subprocess(ALLOWED_HOSTS=hosts)  # DEBUG unset: on by default
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr and "ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", [None, "localhost,127.0.0.1", "[::1]", "app.localhost"])
+def test_debug_on_local_hosts_starts(hosts):
+    env = {"ALLOWED_HOSTS": hosts} if hosts else {}
+    result = _settings_in_subprocess("print('started')", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "started"
+
+
+def test_persistent_connections_are_health_checked():
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    result = _settings_in_subprocess(
+        code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/collabassess"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"

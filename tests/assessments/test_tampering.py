@@ -171,3 +171,77 @@ def test_fuzzed_posts_never_give_a_500(anon_client, draft, content):
                 assert saved[indicator.pk] == int(raw)
     # Both outcomes really happened: the fuzzing reached the view and the save.
     assert statuses.get(302) and statuses.get(400), statuses
+
+
+@pytest.mark.parametrize(
+    "path", ["/i/abc%00def/", "/resume/abc%00def/", "/i/abc%2Fdef/", "/i/" + "x" * 300 + "/"]
+)
+def test_a_malformed_token_is_a_404_before_any_query(anon_client, content, path):
+    response = anon_client.get(path)
+    assert response.status_code in (400, 404), response.status_code
+
+
+def test_a_nul_byte_in_a_query_string_is_a_clear_400(anon_client, content):
+    response = anon_client.get("/framework/?edition=1%00")
+    assert response.status_code == 400
+    assert "cannot be part of a link" in response.content.decode()
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "nonsense", "utf-16"])
+def test_a_form_posted_in_another_charset_is_a_400_and_saves_nothing(anon_client, draft, charset):
+    body = f"stakeholder_group=carer&resume={resume_token(anon_client)}"
+    # generic() sends the bytes as they are (post() would encode them in that charset itself).
+    response = anon_client.generic(
+        "POST",
+        reverse("respond_about"),
+        data=body.encode(),
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    assert response.status_code == 400
+    assert "UTF-8" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.stakeholder_group == ""
+
+
+def test_a_utf8_form_with_its_charset_declared_is_saved(anon_client, draft):
+    body = f"stakeholder_group=carer&resume={resume_token(anon_client)}"
+    response = anon_client.post(
+        reverse("respond_about"),
+        data=body,
+        content_type="application/x-www-form-urlencoded; charset=UTF-8",
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.stakeholder_group == "carer"
+
+
+def test_line_breaks_count_once_as_in_the_browser(anon_client, draft, content):
+    # 2,000 characters in the browser's counter, sent with CRLF line breaks: over 2,000 here.
+    comment = "\r\n".join(["y" * 181] * 10 + ["y" * 180])
+    browser_length = len(comment.replace("\r\n", "\n"))
+    assert browser_length == 2000 and len(comment) == 2010
+    response = answer_page(anon_client, content, 1, value="4", comment=comment)
+    assert response.status_code == 302
+    stored = Comment.objects.get(response=draft).text
+    assert "\r" not in stored and len(stored) == browser_length
+    too_long = comment.replace("\r\n", "\n") + "z" * (2001 - browser_length)
+    assert answer_page(anon_client, content, 2, value="4", comment=too_long).status_code == 400
+
+
+def test_a_service_refusal_is_a_form_error_not_a_500(anon_client, draft, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from assessments import services
+
+    def refuse(**kwargs):
+        raise ValidationError("That team is not part of this collaboration.")
+
+    monkeypatch.setattr(services, "response_save_about", refuse)
+    response = anon_client.post(
+        reverse("respond_about"),
+        {"stakeholder_group": "carer", "resume": resume_token(anon_client)},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "That team is not part of this collaboration." in html
+    assert "nothing on this page was saved" in html

@@ -1,0 +1,21 @@
+"""Project-wide admin settings, and django-axes' screens made to follow the project's rules."""
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin
+
+admin.site.site_header = "CollabAssess administration"
+admin.site.site_title = "CollabAssess admin"
+
+
+class ThrottleAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' failed sign-in list; its clean-up action needs the change permission, as
+    every admin action here does (axes' own declares none)."""
+
+    @admin.action(description="Clean up expired attempts", permissions=["change"])
+    def cleanup_expired_attempts(self, request, queryset):
+        return super().cleanup_expired_attempts(request, queryset)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, ThrottleAttemptAdmin)
