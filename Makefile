@@ -8,7 +8,7 @@ AXE := tests/browser/vendor/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install migrate content demo run test test-fast lint format bench clean
+.PHONY: help install migrate content demo run test test-fast lint format bench mutate clean
 
 help:
 	@echo "make run    install, migrate, load content and demo data, serve http://$(HOST):$(PORT)"
@@ -61,6 +61,10 @@ test: install | var $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Remove each guarantee's guard in turn and check its tests fail (scripts/mutate.py).
+mutate: install | var $(AXE)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python scripts/mutate.py
 
 bench: content
 	$(BIN)/python scripts/bench.py

@@ -1,0 +1,356 @@
+"""Remove each guarantee's guard, one at a time, and check that its tests fail.
+
+A test that still passes with its guard removed proves nothing. Each mutation below replaces a
+piece of the code that enforces one guarantee, runs the tests that claim to check it, expects
+them to FAIL, and restores the file. Run it with ``make mutate`` (SQLite) or, for the ones
+marked PostgreSQL, with ``DATABASE_URL=postgres://… make mutate``.
+
+Exit status 0 when every mutation was caught (its tests failed), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Mutation:
+    name: str
+    path: str
+    old: str
+    new: str
+    tests: list[str]
+    database: str | None = None  # "postgresql" when only PostgreSQL can show the fault
+    # Further (path, old, new) edits, for a guarantee kept by two guards (defence in depth).
+    also: tuple[tuple[str, str, str], ...] = ()
+
+    def edits(self):
+        return [(self.path, self.old, self.new), *self.also]
+
+
+MUTATIONS = [
+    Mutation(
+        "submit: the conditional UPDATE (WHERE status = 'draft')",
+        "assessments/services.py",
+        "changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(",
+        "changed = Response.objects.filter(pk=response.pk).update(",
+        [
+            "tests/assessments/test_concurrency.py::test_50_concurrent_submissions_of_one_draft_write_it_exactly_once"
+        ],
+        # SQLite's IMMEDIATE transactions serialise the submits, so the early return alone
+        # holds there; under PostgreSQL's READ COMMITTED the conditional UPDATE is the guard.
+        database="postgresql",
+    ),
+    Mutation(
+        "submit: the conditional UPDATE and the early return, together",
+        "assessments/services.py",
+        '    if current["status"] == Response.Status.SUBMITTED:\n        return Response.objects.get(pk=response.pk)\n    _check_open(round)\n    link_id = current["individual_link_id"]\n    # The conditional UPDATE is the guard: only one of many concurrent submits matches \'draft\'.\n    changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(',
+        '    _check_open(round)\n    link_id = current["individual_link_id"]\n    changed = Response.objects.filter(pk=response.pk).update(',
+        [
+            "tests/assessments/test_journey.py::test_submitting_twice_writes_the_submission_once",
+            "tests/browser/test_submit_twice.py::test_two_quick_submits",
+        ],
+    ),
+    Mutation(
+        "saves after submit: the draft check in _locked_draft",
+        "assessments/services.py",
+        "    if fresh.status != Response.Status.DRAFT:\n        raise AlreadySubmitted",
+        "    if False:\n        raise AlreadySubmitted",
+        [
+            "tests/assessments/test_journey.py::test_submitting_twice_writes_the_submission_once",
+            "tests/assessments/test_concurrency.py::test_page_saves_racing_a_submit_change_nothing_once_it_is_submitted",
+        ],
+    ),
+    Mutation(
+        "freeze: the pre_save guard (loaddata, load_content, save_base)",
+        "frameworks/models.py",
+        "    instance.check_freeze()\n",
+        "    return None\n",
+        [
+            "tests/frameworks/test_freeze_paths.py::test_load_content_refuses_to_add_an_indicator_to_a_published_edition",
+            "tests/frameworks/test_freeze_paths.py::test_loaddata_cannot_change_a_frozen_band",
+            "tests/frameworks/test_freeze_paths.py::test_save_base_cannot_change_a_frozen_indicator",
+        ],
+    ),
+    Mutation(
+        "freeze: bulk_create into a published version",
+        "frameworks/models.py",
+        "        if not self.model.NARRATIVE and objs and self._any_in_frozen_version(objs):",
+        "        if False:",
+        [
+            "tests/frameworks/test_freeze_paths.py::test_bulk_create_cannot_overwrite_or_add_frozen_weights"
+        ],
+    ),
+    Mutation(
+        "load_content: a fixture that differs from a published edition",
+        "frameworks/content.py",
+        '    changed = [f for f in getattr(obj, "FROZEN_FIELDS", ()) if _field_changed(obj, existing, f)]',
+        "    changed = []",
+        [
+            "tests/frameworks/test_freeze_paths.py::test_load_content_refuses_a_fixture_that_rewords_a_published_indicator"
+        ],
+    ),
+    Mutation(
+        "version_copy: the lock on the framework row",
+        "frameworks/services.py",
+        "    Framework.objects.select_for_update().filter(pk=version.framework_id).get()\n",
+        "",
+        [
+            "tests/frameworks/test_freeze_paths.py::test_two_concurrent_copies_take_different_numbers"
+        ],
+        database="postgresql",
+    ),
+    Mutation(
+        "round: the edition lock once a response exists",
+        "assessments/models.py",
+        "        return Response.objects.filter(round_id=self.pk).exists()",
+        "        return False",
+        [
+            "tests/assessments/test_integrity.py::test_a_round_with_a_response_cannot_change_edition",
+            "tests/assessments/test_integrity.py::test_the_admin_shows_a_used_rounds_edition_read_only_and_keeps_it",
+        ],
+    ),
+    Mutation(
+        "results: read the round's recorded value modes, not the collaboration's",
+        "assessments/results.py",
+        "    modes = [m.slug for m in response.round.value_modes.all()]",
+        "    modes = [m.slug for m in response.round.collaboration.value_modes.all()]",
+        [
+            "tests/assessments/test_integrity.py::test_results_keep_the_value_modes_recorded_when_the_round_opened"
+        ],
+    ),
+    Mutation(
+        "round: recorded value modes refuse change after a submission",
+        "assessments/models.py",
+        "    if round_ids and submitted.exists():",
+        "    if False:",
+        [
+            "tests/assessments/test_integrity.py::test_recorded_value_modes_cannot_change_once_a_response_is_submitted"
+        ],
+    ),
+    Mutation(
+        "admin: a retired version stays selectable where it is used",
+        "assessments/admin.py",
+        "                Q(status=FrameworkVersion.Status.PUBLISHED) | Q(pk=current)",
+        "                Q(status=FrameworkVersion.Status.PUBLISHED)",
+        [
+            "tests/assessments/test_integrity.py::test_a_round_on_a_retired_version_can_still_be_edited_and_closed"
+        ],
+    ),
+    Mutation(
+        "admin: actions need the change permission",
+        "assessments/admin.py",
+        '        description="Create a team link for every team without one", permissions=["change"]',
+        '        description="Create a team link for every team without one"',
+        [
+            "tests/assessments/test_integrity.py::test_admin_actions_need_the_change_permission",
+            "tests/assessments/test_integrity.py::test_no_admin_action_is_offered_without_the_change_permission",
+        ],
+    ),
+    Mutation(
+        "personal links: the team must belong to the round's collaboration",
+        "assessments/models.py",
+        '        if team is not None and team.collaboration_id != round.collaboration_id:\n            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})',
+        "        pass",
+        [
+            "tests/assessments/test_integrity.py::test_a_personal_link_cannot_carry_another_collaborations_team"
+        ],
+    ),
+    Mutation(
+        "invitation: nothing in the session before the used-link check",
+        "assessments/views/respond.py",
+        "    if individual is not None:\n        if individual.used_on is not None:",
+        "    session_store.begin(session, round_id=round.pk)\n    if individual is not None:\n        if individual.used_on is not None:",
+        [
+            "tests/assessments/test_session_privacy.py::test_a_used_personal_link_opens_no_journey_in_any_browser"
+        ],
+    ),
+    Mutation(
+        "invitation: the same browser keeps its results after submitting",
+        "assessments/views/respond.py",
+        "        keep_results=_own_results(request, round) is not None,",
+        "        keep_results=False,",
+        [
+            "tests/assessments/test_session_privacy.py::test_reopening_a_team_link_after_submitting_shows_that_you_answered"
+        ],
+    ),
+    Mutation(
+        "start: one browser, one draft (the start key's derived token)",
+        "assessments/views/respond.py",
+        "else start_resume_token(start_key)",
+        "else None",
+        [
+            "tests/assessments/test_concurrency.py::test_20_concurrent_start_clicks_from_one_browser_open_one_draft"
+        ],
+    ),
+    Mutation(
+        "submit: the session keeps only the signed results reference",
+        "assessments/respondent_session.py",
+        "    session.cycle_key()\n    _clear(session)\n    session[RESULTS] = signing.dumps",
+        "    session[RESULTS] = signing.dumps",
+        [
+            "tests/assessments/test_session_privacy.py::test_after_submitting_the_session_store_keeps_no_link_and_no_token"
+        ],
+    ),
+    Mutation(
+        "posted resume token: a new session key",
+        "assessments/respondent_session.py",
+        "    if fresh:\n        session.cycle_key()\n        _clear(session)",
+        "    if fresh:\n        _clear(session)",
+        [
+            "tests/assessments/test_session_privacy.py::test_a_posted_resume_token_binds_its_draft_to_a_new_session_key"
+        ],
+    ),
+    Mutation(
+        "retention: expired responses are deleted",
+        "assessments/retention.py",
+        "        expired.delete()\n",
+        "",
+        [
+            "tests/assessments/test_retention.py::test_responses_comments_and_links_go_after_the_retention_period"
+        ],
+    ),
+    Mutation(
+        "retention: abandoned drafts are deleted",
+        "assessments/retention.py",
+        "        abandoned.delete()\n",
+        "",
+        [
+            "tests/assessments/test_retention.py::test_abandoned_drafts_go_a_week_after_the_round_closes"
+        ],
+    ),
+    Mutation(
+        "logs: the token mask",
+        "collabassess/log_filters.py",
+        "        try:\n            message = record.getMessage()",
+        "        return True\n        try:\n            message = record.getMessage()",
+        [
+            "tests/test_logging.py::test_a_5xx_on_an_invitation_logs_no_token",
+            "tests/test_logging.py::test_a_resume_link_5xx_and_a_used_personal_link_410_log_no_token",
+        ],
+    ),
+    Mutation(
+        "sign-in throttling: 10 failures",
+        "collabassess/settings.py",
+        "AXES_FAILURE_LIMIT = 10",
+        "AXES_FAILURE_LIMIT = 1000",
+        ["tests/test_throttling.py"],
+    ),
+    Mutation(
+        "database restart: connection health checks",
+        "collabassess/settings.py",
+        'DATABASES["default"]["CONN_HEALTH_CHECKS"] = True',
+        'DATABASES["default"]["CONN_HEALTH_CHECKS"] = False',
+        ["tests/test_database_restart.py"],
+    ),
+    Mutation(
+        "admin: inline deletes keep the pk for the history",
+        "frameworks/admin.py",
+        "            obj.pk = pk\n",
+        "",
+        ["tests/test_admin_inlines.py"],
+    ),
+    Mutation(
+        "requests: NUL bytes and malformed tokens never reach PostgreSQL",
+        "assessments/urls.py",
+        '    path("i/<token:token>/", respond.invitation, name="invitation"),',
+        '    path("i/<str:token>/", respond.invitation, name="invitation"),',
+        ["tests/assessments/test_tampering.py::test_a_malformed_token_is_a_404_before_any_query"],
+        database="postgresql",
+        also=(
+            (
+                "collabassess/middleware.py",
+                '        if "\\x00" in request.path or',
+                "        if False and",
+            ),
+        ),
+    ),
+    Mutation(
+        "requests: forms only in UTF-8",
+        "collabassess/middleware.py",
+        '            if charset and _codec_name(charset) != "utf-8":',
+        "            if False:",
+        [
+            "tests/assessments/test_tampering.py::test_a_form_posted_in_another_charset_is_a_400_and_saves_nothing"
+        ],
+    ),
+    Mutation(
+        "comments: a line break counts once",
+        "assessments/forms.py",
+        "    comment = CommentField(",
+        "    comment = forms.CharField(",
+        ["tests/assessments/test_tampering.py::test_line_breaks_count_once_as_in_the_browser"],
+    ),
+    Mutation(
+        "views: a service's ValidationError is a form error",
+        "assessments/views/respond.py",
+        '    except ValidationError as error:\n        context["form"].add_error(None, error.messages)',
+        '    except KeyError as error:\n        context["form"].add_error(None, error.messages)',
+        ["tests/assessments/test_tampering.py::test_a_service_refusal_is_a_form_error_not_a_500"],
+    ),
+    Mutation(
+        "settings: DEBUG refuses a public host",
+        "collabassess/settings.py",
+        "if DEBUG and _public_hosts:",
+        "if False:",
+        ["tests/test_settings.py::test_debug_with_a_public_host_refuses_to_start"],
+    ),
+]
+
+
+def run(mutation: Mutation) -> tuple[str, float]:
+    originals: dict[Path, str] = {}
+    for relative, old, _new in mutation.edits():
+        path = ROOT / relative
+        text = originals.get(path) or path.read_text(encoding="utf-8")
+        originals[path] = text
+        if text.count(old) != 1:
+            return f"STALE ({relative}: the guarded code moved; update scripts/mutate.py)", 0.0
+    started = time.monotonic()
+    try:
+        for relative, old, new in mutation.edits():
+            path = ROOT / relative
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *mutation.tests],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")
+    outcome = (
+        "caught" if result.returncode == 1 else f"NOT CAUGHT (pytest exit {result.returncode})"
+    )
+    return outcome, time.monotonic() - started
+
+
+def main() -> int:
+    vendor = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    only = sys.argv[1:]
+    missed = 0
+    for mutation in MUTATIONS:
+        if only and not any(word in mutation.name for word in only):
+            continue
+        if mutation.database and mutation.database != vendor:
+            print(f"skipped on {vendor}  {mutation.name} (needs {mutation.database})")
+            continue
+        outcome, seconds = run(mutation)
+        missed += outcome != "caught"
+        print(f"{outcome:8} {seconds:5.1f}s  {mutation.name}", flush=True)
+    print("every mutation was caught" if not missed else f"{missed} mutation(s) not caught")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
