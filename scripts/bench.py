@@ -233,7 +233,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 SEED = """
 import json, random
 from django.db import transaction
-from assessments import services
+from assessments.services import respond as services
 from assessments.demo import DEMO_NAME
 from assessments.models import Round, StakeholderGroup
 from frameworks.models import ValueMode

@@ -38,7 +38,7 @@ class Mutation:
 MUTATIONS = [
     Mutation(
         "submit: the conditional UPDATE (WHERE status = 'draft')",
-        "assessments/services.py",
+        "assessments/services/respond.py",
         "changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(",
         "changed = Response.objects.filter(pk=response.pk).update(",
         [
@@ -50,7 +50,7 @@ MUTATIONS = [
     ),
     Mutation(
         "submit: the conditional UPDATE and the early return, together",
-        "assessments/services.py",
+        "assessments/services/respond.py",
         '    if current["status"] == Response.Status.SUBMITTED:\n        return Response.objects.get(pk=response.pk)\n    _check_open(round)\n    link_id = current["individual_link_id"]\n    # The conditional UPDATE is the guard: only one of many concurrent submits matches \'draft\'.\n    changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(',
         '    _check_open(round)\n    link_id = current["individual_link_id"]\n    changed = Response.objects.filter(pk=response.pk).update(',
         [
@@ -60,7 +60,7 @@ MUTATIONS = [
     ),
     Mutation(
         "saves after submit: the draft check in _locked_draft",
-        "assessments/services.py",
+        "assessments/services/respond.py",
         "    if fresh.status != Response.Status.DRAFT:\n        raise AlreadySubmitted",
         "    if False:\n        raise AlreadySubmitted",
         [
@@ -109,8 +109,8 @@ MUTATIONS = [
     ),
     Mutation(
         "round: the edition lock once a response exists",
-        "assessments/models.py",
-        "        return Response.objects.filter(round_id=self.pk).exists()",
+        "assessments/models/collaborations.py",
+        "        return self.responses.exists()",
         "        return False",
         [
             "tests/assessments/test_integrity.py::test_a_round_with_a_response_cannot_change_edition",
@@ -128,7 +128,7 @@ MUTATIONS = [
     ),
     Mutation(
         "round: recorded value modes refuse change after a submission",
-        "assessments/models.py",
+        "assessments/models/responses.py",
         "    if round_ids and submitted.exists():",
         "    if False:",
         [
@@ -156,7 +156,7 @@ MUTATIONS = [
     ),
     Mutation(
         "personal links: the team must belong to the round's collaboration",
-        "assessments/models.py",
+        "assessments/models/links.py",
         '        if team is not None and team.collaboration_id != round.collaboration_id:\n            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})',
         "        pass",
         [
@@ -283,7 +283,7 @@ MUTATIONS = [
     ),
     Mutation(
         "comments: a line break counts once",
-        "assessments/forms.py",
+        "assessments/forms/respond.py",
         "    comment = CommentField(",
         "    comment = forms.CharField(",
         ["tests/assessments/test_tampering.py::test_line_breaks_count_once_as_in_the_browser"],

@@ -60,7 +60,7 @@ def test_a_5xx_on_a_posted_resume_token_logs_no_token(team_link, content, emitte
     browser = Client(raise_request_exception=False)
     start(browser, team_link.token)
     token = resume_token(browser)
-    from assessments import services
+    from assessments.services import respond as services
 
     def crash(**kwargs):
         raise RuntimeError(f"lost the connection: {kwargs['response'].pk} {token}")

@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import respondent_session as session_store
-from assessments import services
-from assessments.forms import AboutForm, CharacteristicForm, TamperedForm, ValueModesForm
+from assessments.services import respond as services
+from assessments.forms.respond import AboutForm, CharacteristicForm, TamperedForm, ValueModesForm
 from assessments.models import (
     Answer,
     Comment,

@@ -231,7 +231,7 @@ def test_line_breaks_count_once_as_in_the_browser(anon_client, draft, content):
 def test_a_service_refusal_is_a_form_error_not_a_500(anon_client, draft, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from assessments import services
+    from assessments.services import respond as services
 
     def refuse(**kwargs):
         raise ValidationError("That team is not part of this collaboration.")

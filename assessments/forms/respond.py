@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from assessments.models import COMMENT_MAX_LENGTH, StakeholderGroup, Team
-from assessments.services import BLANK
+from assessments.services.respond import BLANK
 from frameworks.models import Indicator, ValueMode
 
 DONT_KNOW = "dk"

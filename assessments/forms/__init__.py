@@ -1,0 +1,1 @@
+"""Forms, by who they serve: ``respond`` (the questionnaire) and ``facilitate``."""

@@ -1,0 +1,78 @@
+"""The assessment models, by what they hold (each module's docstring says more):
+
+- ``collaborations``: collaborations, their teams, offered stakeholder groups, planning canvas
+  and rounds;
+- ``links``: team and personal invitation links, and the tokens behind them;
+- ``responses``: anonymous responses, answers and comments;
+- ``membership``: who runs a collaboration, with which role, and invitations to join.
+"""
+
+from assessments.models.collaborations import (
+    CANVAS_TEXT_MAX_LENGTH,
+    MIN_GROUP_SIZE_FLOOR,
+    ROUND_EDITION_LOCKED,
+    CanvasAnswer,
+    CanvasConsideration,
+    Collaboration,
+    OfferedGroup,
+    Round,
+    RoundLocked,
+    StakeholderGroup,
+    Team,
+)
+from assessments.models.links import (
+    TEAM_NOT_IN_COLLABORATION,
+    IndividualLink,
+    TeamLink,
+    link_resume_token,
+    new_token,
+    personal_link_token,
+    start_resume_token,
+    token_digest,
+)
+from assessments.models.membership import (
+    INVITATION_VALID_FOR,
+    ROLE_HELP,
+    MemberInvitation,
+    Membership,
+    Role,
+)
+from assessments.models.responses import (
+    COMMENT_MAX_LENGTH,
+    Answer,
+    Comment,
+    Response,
+    refuse_round_value_mode_change,
+)
+
+__all__ = [
+    "CANVAS_TEXT_MAX_LENGTH",
+    "COMMENT_MAX_LENGTH",
+    "INVITATION_VALID_FOR",
+    "MIN_GROUP_SIZE_FLOOR",
+    "ROLE_HELP",
+    "ROUND_EDITION_LOCKED",
+    "TEAM_NOT_IN_COLLABORATION",
+    "Answer",
+    "CanvasAnswer",
+    "CanvasConsideration",
+    "Collaboration",
+    "Comment",
+    "IndividualLink",
+    "MemberInvitation",
+    "Membership",
+    "OfferedGroup",
+    "Response",
+    "Role",
+    "Round",
+    "RoundLocked",
+    "StakeholderGroup",
+    "Team",
+    "TeamLink",
+    "link_resume_token",
+    "new_token",
+    "personal_link_token",
+    "refuse_round_value_mode_change",
+    "start_resume_token",
+    "token_digest",
+]

@@ -1,0 +1,347 @@
+"""Collaborations, their teams and the stakeholder groups they offer, and their rounds."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+
+from frameworks.models import ApproachType, FrameworkVersion, ValueMode
+
+MIN_GROUP_SIZE_FLOOR = 3
+CANVAS_TEXT_MAX_LENGTH = 4000
+
+
+class StakeholderGroup(models.TextChoices):
+    PARTNER_STAFF = "partner_staff", "Staff of a partner organisation"
+    CLINICIAN = "clinician", "Clinician"
+    MANAGER = "manager", "Manager or leader"
+    PATIENT = "patient", "Patient or service user"
+    CARER = "carer", "Carer"
+    COMMUNITY = "community", "Community or voluntary sector"
+    OTHER = "other", "Other"
+
+
+class CollaborationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The collaborations ``user`` is a member of (any role): every facilitator page starts
+        here, so another collaboration's objects are never found (a 404)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Collaboration(models.Model):
+    name = models.CharField(max_length=200)
+    purpose = models.TextField("purpose statement", blank=True)
+    approach_type = models.ForeignKey(
+        ApproachType, null=True, blank=True, on_delete=models.PROTECT, related_name="collaborations"
+    )
+    value_modes = models.ManyToManyField(
+        ValueMode,
+        blank=True,
+        related_name="collaborations",
+        help_text="How this collaboration aims to create value.",
+    )
+    framework_version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        related_name="collaborations",
+        help_text="The framework version new rounds assess against by default.",
+    )
+    created_on = models.DateField(default=timezone.localdate)
+
+    objects = CollaborationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def offered_group_choices(self) -> list[tuple[str, str]]:
+        """The stakeholder groups respondents choose from (all of them when none was chosen).
+
+        Reads ``offered_groups`` (prefetch it for many collaborations).
+        """
+        chosen = {offered.group for offered in self.offered_groups.all()}
+        return [choice for choice in StakeholderGroup.choices if not chosen or choice[0] in chosen]
+
+    def clean(self):
+        # A retired default stays where it is; choosing a new one needs a published version.
+        if not self.framework_version_id:
+            return
+        old = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values_list("framework_version_id", flat=True)
+            .first()
+            if self.pk
+            else None
+        )
+        published = self.framework_version.status == FrameworkVersion.Status.PUBLISHED
+        if old != self.framework_version_id and not published:
+            raise ValidationError(
+                {"framework_version": "Only a published framework version can be chosen."}
+            )
+
+
+class OfferedGroup(models.Model):
+    """A stakeholder group this collaboration's respondents can choose (see StakeholderGroup)."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="offered_groups"
+    )
+    group = models.CharField(max_length=20, choices=StakeholderGroup.choices)
+
+    class Meta:
+        ordering = ["collaboration", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "group"], name="offeredgroup_unique_per_collaboration"
+            ),
+            models.CheckConstraint(
+                condition=Q(group__in=StakeholderGroup.values), name="offeredgroup_group_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_group_display()
+
+
+class TeamQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_on__isnull=True)
+
+
+class Team(models.Model):
+    """A partner organisation or group within a collaboration.
+
+    Archiving keeps its history (responses, links, results) and takes it out of new rounds and
+    of the respondents' choices.
+    """
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    headcount = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many people could answer for this team, if known: gives response rates.",
+    )
+    archived_on = models.DateField(null=True, blank=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["collaboration", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "name"], name="team_unique_name_per_collaboration"
+            ),
+            models.CheckConstraint(
+                condition=Q(headcount__isnull=True) | Q(headcount__gte=1),
+                name="team_headcount_at_least_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_on is not None
+
+
+class CanvasAnswer(models.Model):
+    """The collaboration's answer to one of THIS Institute's practical questions."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="canvas_answers"
+    )
+    question = models.ForeignKey(
+        "frameworks.PracticalQuestion", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(max_length=CANVAS_TEXT_MAX_LENGTH, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "question"], name="canvasanswer_one_per_question"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), CANVAS_TEXT_MAX_LENGTH),
+                name="canvasanswer_text_at_most_4000",
+            ),
+        ]
+
+
+class CanvasConsideration(models.Model):
+    """Whether the collaboration has discussed one of the eight key considerations, and notes."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="canvas_considerations"
+    )
+    consideration = models.ForeignKey(
+        "frameworks.Consideration", on_delete=models.PROTECT, related_name="+"
+    )
+    discussed = models.BooleanField(default=False)
+    notes = models.TextField(max_length=CANVAS_TEXT_MAX_LENGTH, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "consideration"],
+                name="canvasconsideration_one_per_consideration",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("notes"), CANVAS_TEXT_MAX_LENGTH),
+                name="canvasconsideration_notes_at_most_4000",
+            ),
+        ]
+
+
+class RoundLocked(ValidationError):
+    """A change that would alter results already given in a round."""
+
+
+ROUND_EDITION_LOCKED = (
+    "This round already has responses, so its framework version can't change: the answers "
+    "were given to that version's statements."
+)
+
+
+class RoundQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Bulk updates send no pre_save signal: the edition lock is checked here too.
+        if {"framework_version", "framework_version_id"} & set(kwargs):
+            target = kwargs.get("framework_version_id", kwargs.get("framework_version"))
+            target_id = getattr(target, "pk", target)
+            if self.filter(responses__isnull=False).exclude(framework_version=target_id).exists():
+                raise RoundLocked(ROUND_EDITION_LOCKED)
+        return super().update(**kwargs)
+
+
+class Round(models.Model):
+    """One assessment cycle of a collaboration."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="rounds"
+    )
+    framework_version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        help_text="Fixed once the round has a response.",
+    )
+    title = models.CharField(max_length=200)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    min_group_size = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Group results are never shown for fewer respondents than this (3 at least).",
+    )
+    # Recorded when the round first opens, so that later edits of the collaboration's value modes
+    # cannot reorder the priorities of results already given (they weight the priorities).
+    opened_on = models.DateField(null=True, blank=True, editable=False)
+    # Reminders to personal invitees go out at most once a day per round.
+    last_reminder_on = models.DateField(null=True, blank=True, editable=False)
+    value_modes = models.ManyToManyField(
+        ValueMode,
+        blank=True,
+        related_name="+",
+        help_text="The collaboration's value modes when the round first opened; results use these.",
+    )
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["collaboration", "-opens_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_group_size__gte=MIN_GROUP_SIZE_FLOOR),
+                name="round_min_group_size_at_least_3",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "open", "closed"]), name="round_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collaboration}: {self.title}"
+
+    def clean(self):
+        # A retired version stays on rounds that already use it; new ones need a published one.
+        unpublished = (
+            self.framework_version_id
+            and self.framework_version.status != FrameworkVersion.Status.PUBLISHED
+        )
+        if unpublished and (self._state.adding or self._changed("framework_version_id")):
+            raise ValidationError(
+                {"framework_version": "Only a published framework version can be used."}
+            )
+        if self._edition_locked():
+            raise ValidationError({"framework_version": ROUND_EDITION_LOCKED})
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError(
+                {"closes_on": "The round must close on or after the day it opens."}
+            )
+        if self.min_group_size is not None and self.min_group_size < MIN_GROUP_SIZE_FLOOR:
+            raise ValidationError(
+                {"min_group_size": f"The minimum group size is at least {MIN_GROUP_SIZE_FLOOR}."}
+            )
+
+    def _changed(self, attname: str) -> bool:
+        old = type(self).objects.filter(pk=self.pk).values_list(attname, flat=True).first()
+        return old != getattr(self, attname)
+
+    def _edition_locked(self) -> bool:
+        """Would this save move a round that has responses to another framework version?"""
+        if self.pk is None or self._state.adding or not self._changed("framework_version_id"):
+            return False
+        return self.responses.exists()
+
+    def check_freeze(self) -> None:
+        """Run by the pre_save guard on every save, raw and fixture saves included."""
+        if self._edition_locked():
+            raise RoundLocked(ROUND_EDITION_LOCKED)
+
+    def save(self, *args, **kwargs):
+        first_opening = self.status == self.Status.OPEN and self.opened_on is None
+        if first_opening:
+            self.opened_on = timezone.localdate()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "opened_on"}
+        super().save(*args, **kwargs)
+        if first_opening:
+            self.value_modes.set(self.collaboration.value_modes.all())
+
+    @property
+    def has_recorded_value_modes(self) -> bool:
+        return self.opened_on is not None
+
+    @property
+    def availability(self) -> str:
+        """'open', 'not_open' (draft, or before the opening day) or 'closed'."""
+        today = timezone.localdate()
+        if self.status == self.Status.CLOSED or today > self.closes_on:
+            return "closed"
+        if self.status == self.Status.DRAFT or today < self.opens_on:
+            return "not_open"
+        return "open"
+
+    @property
+    def is_accepting(self) -> bool:
+        return self.availability == "open"
