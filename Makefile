@@ -35,7 +35,7 @@ content: migrate
 	$(BIN)/python manage.py load_content
 
 demo: content
-	@if $(BIN)/python manage.py help load_demo >/dev/null 2>&1; then $(BIN)/python manage.py load_demo; fi
+	$(BIN)/python manage.py load_demo --base-url http://$(HOST):$(PORT)
 
 run: demo
 	@echo ""

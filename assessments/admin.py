@@ -6,7 +6,9 @@ Responses and answers are deliberately not registered: nobody browses one person
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -14,7 +16,11 @@ from assessments.models import (
     ROUND_EDITION_LOCKED,
     Collaboration,
     IndividualLink,
+    MemberInvitation,
+    Membership,
+    OfferedGroup,
     Response,
+    Role,
     Round,
     Team,
     TeamLink,
@@ -46,12 +52,42 @@ class TeamInline(admin.TabularInline):
     extra = 1
 
 
+class OwnerRequiredFormSet(BaseInlineFormSet):
+    """A collaboration always has an owner: the admin cannot save one without."""
+
+    def clean(self):
+        super().clean()
+        owners = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("role") == Role.OWNER
+        ]
+        if not owners:
+            raise ValidationError("A collaboration needs at least one owner.")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    formset = OwnerRequiredFormSet
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+class OfferedGroupInline(admin.TabularInline):
+    model = OfferedGroup
+    extra = 0
+    verbose_name = "stakeholder group offered"
+    verbose_name_plural = "stakeholder groups offered (none: all of them)"
+
+
 @admin.register(Collaboration)
 class CollaborationAdmin(VersionChoiceMixin, admin.ModelAdmin):
     list_display = ["name", "approach_type", "framework_version", "created_on"]
     search_fields = ["name", "purpose"]
     filter_horizontal = ["value_modes"]
-    inlines = [TeamInline]
+    inlines = [MembershipInline, TeamInline, OfferedGroupInline]
 
 
 class TeamLinkInline(admin.TabularInline):
@@ -148,3 +184,27 @@ class IndividualLinkAdmin(admin.ModelAdmin):
             ),
             messages.SUCCESS,
         )
+
+
+@admin.register(MemberInvitation)
+class MemberInvitationAdmin(admin.ModelAdmin):
+    """Admins invite people to a collaboration too; the e-mail goes out on saving."""
+
+    list_display = ["email", "collaboration", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "collaboration"]
+    search_fields = ["email"]
+    fields = ["collaboration", "email", "role"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from assessments.services.facilitate import member_invite
+        from assessments.tasks import send_member_invitation
+
+        invitation = member_invite(
+            collaboration=obj.collaboration, email=obj.email, role=obj.role, invited_by=request.user
+        )
+        obj.pk = invitation.pk
+        send_member_invitation.enqueue(invitation.pk, request.build_absolute_uri("/"))
+        self.message_user(request, f"An invitation is on its way to {invitation.email}.")

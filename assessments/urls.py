@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from assessments.views import respond
+from assessments.views import accounts, facilitate, respond, rounds
 
 
 class TokenConverter:
@@ -28,4 +28,38 @@ urlpatterns = [
     path("respond/value/", respond.value_modes, name="respond_value"),
     path("respond/review/", respond.review, name="respond_review"),
     path("respond/results/", respond.results, name="respond_results"),
+    # Joining a collaboration from an e-mailed invitation.
+    path(
+        "accounts/invitation/<token:token>/", accounts.member_invitation, name="member_invitation"
+    ),
+    path(
+        "accounts/invitation/", accounts.member_invitation_accept, name="member_invitation_accept"
+    ),
+]
+
+# Facilitators: every URL below the collaboration carries its id, resolved through the signed-in
+# user's memberships (assessments.access).
+C = "facilitate/c/<int:collaboration_id>/"
+R = C + "rounds/<int:round_id>/"
+urlpatterns += [
+    path("facilitate/", facilitate.home, name="facilitate_home"),
+    path("facilitate/new/", facilitate.collaboration_new, name="facilitate_new"),
+    path(C, facilitate.collaboration_detail, name="facilitate_collaboration"),
+    path(C + "edit/", facilitate.collaboration_edit, name="facilitate_edit"),
+    path(C + "delete/", facilitate.collaboration_delete, name="facilitate_delete"),
+    path(C + "canvas/", facilitate.canvas, name="facilitate_canvas"),
+    path(C + "teams/", facilitate.teams, name="facilitate_teams"),
+    path(C + "teams/<int:team_id>/", facilitate.team_edit, name="facilitate_team"),
+    path(C + "members/", facilitate.members, name="facilitate_members"),
+    path(C + "members/<int:membership_id>/", facilitate.member_edit, name="facilitate_member"),
+    path(C + "leave/", facilitate.leave, name="facilitate_leave"),
+    path(C + "rounds/new/", rounds.round_new, name="facilitate_round_new"),
+    path(R, rounds.round_detail, name="facilitate_round"),
+    path(R + "edit/", rounds.round_edit, name="facilitate_round_edit"),
+    path(R + "status/", rounds.round_status, name="facilitate_round_status"),
+    path(R + "teams/<int:team_id>/poster/", rounds.team_poster, name="facilitate_poster"),
+    path(R + "teams/<int:team_id>/qr.svg", rounds.team_qr, name="facilitate_qr"),
+    path(R + "invitations/", rounds.invitations, name="facilitate_invitations"),
+    path(R + "invitations/remind/", rounds.invitations_remind, name="facilitate_remind"),
+    path(R + "tracking/", rounds.tracking, name="facilitate_tracking"),
 ]

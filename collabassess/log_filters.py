@@ -13,15 +13,20 @@ import logging
 import re
 
 MASK = "[masked]"
-# /i/<token>/ and /resume/<token>/ anywhere in a message (a path, a URL, a request line).
-TOKEN_IN_PATH = re.compile(r"(/(?:i|resume)/)[^/\s?#'\"]+")
+# /i/<token>/, /resume/<token>/, /accounts/invitation/<token>/ and the password reset link's
+# /accounts/reset/<uid>/<token>/ anywhere in a message (a path, a URL, a request line).
+TOKEN_IN_PATH = re.compile(
+    r"(/(?:i|resume|accounts/invitation|accounts/reset/[^/\s]+)/)(?!set-password/)[^/\s?#'\"]+"
+)
 # A posted or queried token field: resume=..., token=... (form bodies, query strings).
 TOKEN_FIELD = re.compile(r"(\b(?:resume|token)=)[^&\s'\"]+")
 # A token field in a QueryDict or dict repr: 'resume': ['...'].
 TOKEN_ITEM = re.compile(r"(['\"](?:resume|token)['\"]\s*:\s*\[?\s*['\"])[^'\"]*")
 # Anything else shaped like one of our tokens: 40+ URL-safe base64 characters, mixed case with
 # a digit (identifiers in tracebacks are not; a random 43-character token almost surely is).
-TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{40,}")
+TOKEN_LIKE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{40,}"
+)
 
 
 def mask(text: str) -> str:

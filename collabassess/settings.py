@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "frameworks",
     "assessments",
     # Last: its admin.py adjusts what the apps above registered (the throttling screens).
@@ -153,6 +155,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no record of address and browser
 AXES_CLIENT_IP_CALLABLE = "collabassess.middleware.client_ip"
 AXES_VERBOSE = False
+
+# Facilitators sign in with Django's auth views (no open sign-up: invitations only).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "facilitate_home"
+LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -189,6 +196,21 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CollabAssess <noreply@localhost>")
+
+# --- Background tasks (e-mails) ----------------------------------------------------------------
+# Invitation and reminder e-mails are sent by a task. "database" queues them for the worker
+# (manage.py db_worker); "immediate" runs them in the request (development and tests).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEBUG else "database")
+if TASKS_BACKEND not in {"immediate", "database"}:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASKS_BACKEND == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -228,6 +250,8 @@ DEFAULT_FRAMEWORK_SLUG = "eight-characteristics"
 # How long submitted responses are kept before they may be deleted; shown in the privacy notice.
 RESPONSE_RETENTION_MONTHS = env_int("RESPONSE_RETENTION_MONTHS", 36, minimum=1)
 PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "the facilitator of your collaboration")
+# Invitees' e-mail addresses are deleted this many days after their round closes.
+INVITATION_EMAIL_RETENTION_DAYS = env_int("INVITATION_EMAIL_RETENTION_DAYS", 30, minimum=0)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 # Every handler masks invitation and resume tokens (collabassess/log_filters.py). Django's own

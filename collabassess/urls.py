@@ -8,6 +8,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     # The unhashed name: static() here would need collectstatic's manifest at import time.
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
     path("", include("frameworks.urls")),
 ]

@@ -124,3 +124,44 @@ def write_log(db):
 
     yield log.install()
     log.uninstall()
+
+
+# --- Facilitators ---------------------------------------------------------------------------
+# Personas: Olive owns the collaboration, Fred facilitates it, Vera views it; Oscar owns another
+# collaboration (an outsider to this one); Ada is the superuser of the admin.
+
+
+def _member(django_user_model, username, collaboration, role):
+    from assessments.models import Membership
+
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", f"pw-{username}-123"
+    )
+    Membership.objects.create(user=user, collaboration=collaboration, role=role)
+    return user
+
+
+@pytest.fixture
+def olive(django_user_model, collaboration):
+    return _member(django_user_model, "olive", collaboration, "owner")
+
+
+@pytest.fixture
+def fred(django_user_model, collaboration):
+    return _member(django_user_model, "fred", collaboration, "facilitator")
+
+
+@pytest.fixture
+def vera(django_user_model, collaboration):
+    return _member(django_user_model, "vera", collaboration, "viewer")
+
+
+@pytest.fixture
+def oscar(django_user_model, other_collaboration_round):
+    return _member(django_user_model, "oscar", other_collaboration_round.collaboration, "owner")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

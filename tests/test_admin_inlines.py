@@ -18,9 +18,12 @@ from tests.admin_forms import form_data
 pytestmark = pytest.mark.django_db
 
 
-def _objects_with_inlines(content, collaboration, open_round):
+def _objects_with_inlines(content, collaboration, open_round, owners):
     """An editable object (drafts, for frozen content) for every admin screen with inlines."""
+    from assessments.models import OfferedGroup
+
     draft = version_copy(version=content)
+    OfferedGroup.objects.create(collaboration=collaboration, group="carer")
     # A theme with no characteristics (a theme with some is protected, and says so).
     Theme.objects.create(version=draft, slug="spare", number=9, name="Spare")
     TeamLink.objects.create(round=open_round, team=collaboration.teams.first())
@@ -32,8 +35,14 @@ def _objects_with_inlines(content, collaboration, open_round):
     }
 
 
-def test_every_inline_with_rows_can_delete_one(admin_client, content, collaboration, open_round):
-    objects = _objects_with_inlines(content, collaboration, open_round)
+def test_every_inline_with_rows_can_delete_one(
+    admin_client, content, collaboration, open_round, olive, django_user_model
+):
+    # Two owners: deleting a membership row leaves one (a collaboration always keeps an owner).
+    from tests.conftest import _member
+
+    second_owner = _member(django_user_model, "otto", collaboration, "owner")
+    objects = _objects_with_inlines(content, collaboration, open_round, [olive, second_owner])
     tried = []
     for model, model_admin in admin.site._registry.items():
         if not model_admin.inlines:
@@ -78,4 +87,6 @@ def test_every_inline_with_rows_can_delete_one(admin_client, content, collaborat
         "frameworks.suggestion",
         "assessments.team",
         "assessments.teamlink",
+        "assessments.membership",
+        "assessments.offeredgroup",
     }, tried

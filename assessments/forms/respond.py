@@ -47,8 +47,11 @@ class AboutForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, teams=None, ask_team=True, **kwargs):
+    def __init__(self, *args, teams=None, ask_team=True, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if groups:
+            # The groups this collaboration offers (a respondent's earlier choice stays valid).
+            self.fields["stakeholder_group"].choices = groups
         if ask_team:
             self.fields["team"].queryset = teams
         else:

@@ -33,6 +33,22 @@ class CollaborationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(memberships__user=user)
 
+    def for_overview(self):
+        """Everything the collaboration page shows, in a fixed number of queries whatever the
+        number of teams, rounds and members: the collaboration (with its approach type and
+        edition), then one query each for value modes, offered groups, teams, rounds, members
+        (with their users) and canvas notes."""
+        return self.select_related(
+            "approach_type", "framework_version__framework"
+        ).prefetch_related(
+            "value_modes",
+            "offered_groups",
+            "teams",
+            "rounds",
+            "memberships__user",
+            "canvas_considerations",
+        )
+
 
 class Collaboration(models.Model):
     name = models.CharField(max_length=200)

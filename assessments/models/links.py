@@ -138,18 +138,23 @@ class IndividualLink(models.Model):
         cls, *, round: Round, team: Team | None = None, email: str = ""
     ) -> tuple[IndividualLink, str]:
         """Create a link; the token is returned once and never stored."""
+        link = cls.prepare(round=round, team=team, email=email)
+        link.save()
+        return link, link.token
+
+    @classmethod
+    def prepare(cls, *, round: Round, team: Team | None = None, email: str = "") -> IndividualLink:
+        """An unsaved link with a new secret (for bulk creation); see ``issue``."""
         if team is not None and team.collaboration_id != round.collaboration_id:
             raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})
         secret = new_token()
-        token = personal_link_token(secret)
-        link = cls.objects.create(
+        return cls(
             round=round,
             team=team,
             email=email,
-            token_digest=token_digest(token),
+            token_digest=token_digest(personal_link_token(secret)),
             secret=secret,
         )
-        return link, token
 
     @property
     def token(self) -> str | None:

@@ -86,6 +86,9 @@ class MemberInvitation(models.Model):
     email = models.EmailField()
     role = models.CharField(max_length=12, choices=Role.choices)
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The token is derived from this secret with SECRET_KEY when the e-mail is sent (the task
+    # queue then holds an id, not a working link).
+    secret = models.CharField(max_length=64, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -109,3 +112,9 @@ class MemberInvitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def token(self) -> str:
+        from assessments.models.links import _derived_token
+
+        return _derived_token(b"member-invitation:", self.secret)

@@ -20,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import respondent_session as session_store
-from assessments.services import respond as services
 from assessments.forms.respond import AboutForm, CharacteristicForm, TamperedForm, ValueModesForm
 from assessments.models import (
     Answer,
@@ -28,6 +27,7 @@ from assessments.models import (
     IndividualLink,
     Response,
     Round,
+    StakeholderGroup,
     Team,
     TeamLink,
     link_resume_token,
@@ -35,6 +35,7 @@ from assessments.models import (
     token_digest,
 )
 from assessments.results import personal_results
+from assessments.services import respond as services
 from frameworks.models import Characteristic, Indicator, ValueMode
 
 RESUME_FIELD = "resume"
@@ -238,7 +239,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
     Every check comes first; the session is written only once the link may be used.
     """
-    team_link = TeamLink.objects.filter(token=token).select_related("round").first()
+    # An archived team takes no new responses: its link is no longer valid.
+    team_link = (
+        TeamLink.objects.filter(token=token, team__archived_on__isnull=True)
+        .select_related("round")
+        .first()
+    )
     individual = None
     if team_link is None:
         individual = (
@@ -368,13 +374,19 @@ def about(request: HttpRequest) -> HttpResponse:
     context = _step_context(journey, characteristics, STEP_ABOUT)
     # A team link answers for its team; other respondents say which team they are part of.
     ask_team = not journey.response.team_from_link
-    teams = Team.objects.filter(collaboration=journey.round.collaboration_id)
+    teams = Team.objects.filter(collaboration=journey.round.collaboration_id).active()
+    groups = journey.round.collaboration.offered_group_choices
+    chosen = journey.response.stakeholder_group
+    if chosen and chosen not in dict(groups):
+        groups = [*groups, (chosen, dict(StakeholderGroup.choices)[chosen])]
     initial = {
         "team": journey.response.team_id,
         "stakeholder_group": journey.response.stakeholder_group,
     }
     if request.method == "POST":
-        form = AboutForm(request.POST, teams=teams, ask_team=ask_team, initial=initial)
+        form = AboutForm(
+            request.POST, teams=teams, ask_team=ask_team, groups=groups, initial=initial
+        )
         if form.is_valid():
             return _run_save(
                 request,
@@ -388,7 +400,7 @@ def about(request: HttpRequest) -> HttpResponse:
                 "assessments/about.html",
             )
     else:
-        form = AboutForm(teams=teams, ask_team=ask_team, initial=initial)
+        form = AboutForm(teams=teams, ask_team=ask_team, groups=groups, initial=initial)
     fixed_team = None if ask_team else journey.response.team
     return render(
         request, "assessments/about.html", {**context, "form": form, "fixed_team": fixed_team}

@@ -153,23 +153,21 @@ def test_a_new_round_still_needs_a_published_version(admin_client, collaboration
     assert not Round.objects.filter(title="New").exists()
 
 
-def test_a_collaboration_on_a_retired_version_can_still_be_edited(admin_client, collaboration):
+def test_a_collaboration_on_a_retired_version_can_still_be_edited(
+    admin_client, collaboration, olive
+):
+    from tests.admin_forms import form_data
+
     version = collaboration.framework_version
     version_retire(version=version)
     url = reverse("admin:assessments_collaboration_change", args=[collaboration.pk])
-    data = {
-        "name": "Renamed network",
-        "purpose": collaboration.purpose,
-        "framework_version": version.pk,
-        "value_modes": list(collaboration.value_modes.values_list("pk", flat=True)),
-        "created_on": collaboration.created_on.isoformat(),
-        "teams-TOTAL_FORMS": 0,
-        "teams-INITIAL_FORMS": 0,
-    }
+    data = form_data(admin_client.get(url).content.decode(), "collaboration_form")
+    data["name"] = ["Renamed network"]
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     collaboration.refresh_from_db()
     assert collaboration.name == "Renamed network"
+    assert collaboration.framework_version == version
 
 
 def test_a_personal_link_cannot_carry_another_collaborations_team(

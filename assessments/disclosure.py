@@ -1,0 +1,125 @@
+"""What a facilitator may be shown about groups of respondents: the one module that decides.
+
+Pure functions over plain counts (no ORM), used by every page and export that shows a figure
+about a group of respondents.
+
+**Minimum group size.** A count under the round's minimum group size ``k`` is never shown: it
+reads "fewer than k". Zero is hidden too: showing 0 while hiding 1 to k-1 would tell that
+somebody in a small team answered.
+
+**Complementary suppression.** A table whose cells add up to a total that is shown elsewhere
+(teams, stakeholder groups: both add up to everyone who answered) could give a hidden cell
+away by subtraction. For each table the module works out, from the total and the shown cells,
+the range each hidden count could still take (hidden "fewer than k" cells lie in 0..k-1, cells
+hidden to protect them in k..total). A table is safe when no hidden small group is pinned down:
+each could still be 0 and could still be 1 or more, so nobody can tell whether anyone in it
+answered. Until it is safe, the smallest shown cell is hidden as well ("not shown"). If even
+hiding every cell is not enough, the total is hidden too, on every table of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+SHOWN = "shown"
+FEWER_THAN_K = "fewer_than_k"
+NOT_SHOWN = "not_shown"  # hidden only so that a small group cannot be worked out
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count as the page may show it: ``value`` is None unless ``state`` is SHOWN."""
+
+    state: str
+    value: int | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.state == SHOWN
+
+
+def may_show(count: int, k: int) -> bool:
+    """Is a figure about ``count`` respondents allowed on its own? (Never for fewer than k.)"""
+    return count >= k
+
+
+def _small_groups_pinned(
+    counts: Mapping[Hashable, int], small: set, extra: set, k: int, total: int
+) -> bool:
+    """Could a reader, knowing the total, the shown cells and the rule, pin a hidden small group
+    to 0, or to 1 or more?"""
+    hidden = small | extra
+    if not hidden:
+        return False
+    remaining = total - sum(v for key, v in counts.items() if key not in hidden)
+    low = {key: 0 if key in small else k for key in hidden}
+    high = {key: k - 1 if key in small else total for key in hidden}
+    for key in small:
+        others_high = sum(high[o] for o in hidden if o != key)
+        others_low = sum(low[o] for o in hidden if o != key)
+        least = max(0, remaining - others_high)
+        most = min(k - 1, remaining - others_low)
+        if least > 0 or most < 1:
+            return True
+    return False
+
+
+def protect_table(
+    counts: Mapping[Hashable, int], *, k: int, total: int
+) -> tuple[dict[Hashable, Cell], bool]:
+    """The cells of one table whose counts add up to ``total``, and whether the table is safe
+    with the total shown (False: even hiding every cell leaves a small group pinned)."""
+    small = {key for key, value in counts.items() if not may_show(value, k)}
+    extra: set = set()
+    safe = True
+    while _small_groups_pinned(counts, small, extra, k, total):
+        candidates = sorted(
+            (value, str(key), key)
+            for key, value in counts.items()
+            if key not in small and key not in extra
+        )
+        if not candidates:
+            safe = False
+            break
+        extra.add(candidates[0][2])
+    cells = {
+        key: Cell(FEWER_THAN_K)
+        if key in small
+        else Cell(NOT_SHOWN)
+        if key in extra
+        else Cell(SHOWN, value)
+        for key, value in counts.items()
+    }
+    return cells, safe
+
+
+def protect_tables(
+    tables: Mapping[str, Mapping[Hashable, int]], *, k: int, total: int
+) -> tuple[dict[str, dict[Hashable, Cell]], Cell]:
+    """Several tables over the same respondents (each adding up to ``total``), and the total.
+
+    Returns the cells of each table and the total's cell.
+    """
+    if not may_show(total, k):
+        hidden = {
+            name: {key: Cell(FEWER_THAN_K) for key in counts} for name, counts in tables.items()
+        }
+        return hidden, Cell(FEWER_THAN_K)
+    protected = {}
+    all_safe = True
+    for name, counts in tables.items():
+        protected[name], safe = protect_table(counts, k=k, total=total)
+        all_safe = all_safe and safe
+    if all_safe:
+        return protected, Cell(SHOWN, total)
+    # No table may show the total, and then no table may show a cell either (a table showing
+    # all its cells would give the total back).
+    hidden = {
+        name: {
+            key: Cell(FEWER_THAN_K) if not may_show(value, k) else Cell(NOT_SHOWN)
+            for key, value in counts.items()
+        }
+        for name, counts in tables.items()
+    }
+    return hidden, Cell(NOT_SHOWN)

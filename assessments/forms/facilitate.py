@@ -1,0 +1,288 @@
+"""Facilitators' forms: they validate and normalise; the services in
+``assessments.services.facilitate`` write. Rendered with django-crispy-forms (Bootstrap 5)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.db.models import Q
+
+from assessments.models import (
+    CANVAS_TEXT_MAX_LENGTH,
+    MIN_GROUP_SIZE_FLOOR,
+    ROLE_HELP,
+    Role,
+    StakeholderGroup,
+    Team,
+)
+from frameworks.models import ApproachType, FrameworkVersion, ValueMode
+
+CSV_MAX_BYTES = 1_000_000
+
+
+def version_choices(current: FrameworkVersion | None = None):
+    """Published editions, and the one already in use (which may since have been retired)."""
+    return FrameworkVersion.objects.filter(
+        Q(status=FrameworkVersion.Status.PUBLISHED) | Q(pk=getattr(current, "pk", None))
+    ).select_related("framework")
+
+
+class VersionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        status = "" if obj.status == FrameworkVersion.Status.PUBLISHED else " (retired)"
+        return f"{obj.framework.name}, edition {obj.number}{status}"
+
+
+class CollaborationForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Name of the collaboration")
+    purpose = forms.CharField(
+        label="Purpose statement",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the partners work together, in a sentence or two.",
+    )
+    approach_type = forms.ModelChoiceField(
+        queryset=ApproachType.objects.all(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label="None of these, or not sure yet",
+        label="Which type of collaboration-based approach is it?",
+        help_text="THIS Institute's four types.",
+    )
+    value_modes = forms.ModelMultipleChoiceField(
+        queryset=ValueMode.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        label="How does the collaboration create value?",
+        error_messages={"required": "Choose at least one way the collaboration creates value."},
+    )
+    framework_version = VersionField(
+        queryset=FrameworkVersion.objects.none(),
+        label="Framework edition for new rounds",
+        empty_label=None,
+    )
+    groups = forms.MultipleChoiceField(
+        choices=StakeholderGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Stakeholder groups respondents can choose from",
+        error_messages={"required": "Offer at least one stakeholder group."},
+    )
+
+    def __init__(self, *args, current_version: FrameworkVersion | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework_version"].queryset = version_choices(current_version)
+        if not self.is_bound and "groups" not in self.initial:
+            self.initial["groups"] = StakeholderGroup.values
+
+
+class CanvasForm(forms.Form):
+    """The planning canvas: an answer per practical question; per key consideration whether it
+    was discussed and notes. Fields are mapped back to their objects, not parsed from names."""
+
+    def __init__(self, *args, questions, considerations, answers, notes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_fields = {}
+        self.consideration_fields = {}
+        for question in questions:
+            name = f"question_{question.pk}"
+            self.fields[name] = forms.CharField(
+                label=f"{question.number}. {question.text}",
+                required=False,
+                max_length=CANVAS_TEXT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=answers.get(question.pk, ""),
+            )
+            self.question_fields[name] = question
+        for consideration in considerations:
+            discussed, text = notes.get(consideration.pk, (False, ""))
+            check, note = f"discussed_{consideration.pk}", f"notes_{consideration.pk}"
+            self.fields[check] = forms.BooleanField(
+                label="Discussed", required=False, initial=discussed
+            )
+            self.fields[note] = forms.CharField(
+                label=f"Notes on “{consideration.name}”",
+                required=False,
+                max_length=CANVAS_TEXT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=text,
+            )
+            self.consideration_fields[consideration] = (check, note)
+
+    def answers(self):
+        return {q: self.cleaned_data[name] for name, q in self.question_fields.items()}
+
+    def considerations(self):
+        return {
+            consideration: (self.cleaned_data[check], self.cleaned_data[note])
+            for consideration, (check, note) in self.consideration_fields.items()
+        }
+
+    def sections(self):
+        """(question, field) pairs and (consideration, checkbox, notes) triples, for the page."""
+        questions = [(q, self[name]) for name, q in self.question_fields.items()]
+        considerations = [
+            (c, self[check], self[note]) for c, (check, note) in self.consideration_fields.items()
+        ]
+        return questions, considerations
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Team name")
+    headcount = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Headcount (optional)",
+        help_text="How many people could answer for this team: gives its response rate.",
+    )
+
+    def __init__(self, *args, collaboration, team: Team | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.collaboration, self.team = collaboration, team
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = self.collaboration.teams.filter(name__iexact=name)
+        if self.team is not None:
+            clash = clash.exclude(pk=self.team.pk)
+        if clash.exists():
+            raise forms.ValidationError("This collaboration already has a team with that name.")
+        return name
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Title", help_text="For example “Spring 2027”.")
+    framework_version = VersionField(
+        queryset=FrameworkVersion.objects.none(), label="Framework edition", empty_label=None
+    )
+    opens_on = forms.DateField(label="Opens on", widget=DateInput)
+    closes_on = forms.DateField(label="Closes on", widget=DateInput)
+    min_group_size = forms.IntegerField(
+        label="Minimum group size",
+        initial=5,
+        min_value=MIN_GROUP_SIZE_FLOOR,
+        max_value=100,
+        help_text="No figure is ever shown for a group of fewer people than this (3 at least).",
+        error_messages={
+            "min_value": "The minimum group size must be at least 3, to keep answers anonymous."
+        },
+    )
+
+    def __init__(self, *args, current_version=None, edition_locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["framework_version"]
+        field.queryset = version_choices(current_version)
+        if edition_locked:
+            field.disabled = True
+            field.help_text = "Fixed: the round already has responses to this edition."
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "The round must close on or after the day it opens.")
+        return cleaned
+
+
+class InvitationsForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="Let each invitee choose their team",
+        label="Team",
+    )
+    addresses = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="E-mail addresses",
+        help_text="One per line, or separated by commas; “Name <address>” is fine.",
+    )
+    csv_file = forms.FileField(
+        required=False,
+        label="Or upload a CSV file",
+        help_text="Every cell with an e-mail address in it is used; names and headers are left out.",
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data.get("csv_file")
+        if upload and upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError("The file is too large: upload at most 1 MB.")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        nothing = not cleaned.get("addresses", "").strip() and not cleaned.get("csv_file")
+        if nothing and not self.errors:
+            raise forms.ValidationError("Paste some e-mail addresses or upload a CSV file.")
+        return cleaned
+
+
+class RoleField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        choices = [(value, f"{label}: {ROLE_HELP[value]}") for value, label in Role.choices]
+        super().__init__(choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail address")
+    role = RoleField(label="Role", initial=Role.FACILITATOR)
+
+
+class MembershipForm(forms.Form):
+    role = RoleField(label="Role")
+
+
+class ConfirmDeleteForm(forms.Form):
+    name = forms.CharField(label="Type the collaboration's name to confirm")
+
+    def __init__(self, *args, expected: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_name(self):
+        if self.cleaned_data["name"].strip() != self.expected:
+            raise forms.ValidationError("That is not the collaboration's name.")
+        return self.cleaned_data["name"]
+
+
+class NewAccountForm(forms.Form):
+    """Set a password to accept an invitation (the e-mail address is the user name)."""
+
+    name = forms.CharField(max_length=150, required=False, label="Your name (optional)")
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="The same password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords are not the same.")
+        elif first:
+            from django.contrib.auth import get_user_model
+
+            probe = get_user_model()(username=self.email, email=self.email)
+            try:
+                password_validation.validate_password(first, user=probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,464 @@
+"""Writes that facilitators make: each one a transaction, keyword-only, named entity_action.
+
+Views check who may call them (``assessments.access``); these functions keep the invariants the
+database cannot hold alone: a collaboration never loses its last owner, a round gets a link for
+every active team, an e-mail is sent once, reminders go out at most once a day per round.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from email.utils import getaddresses
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import (
+    CanvasAnswer,
+    CanvasConsideration,
+    Collaboration,
+    IndividualLink,
+    MemberInvitation,
+    Membership,
+    OfferedGroup,
+    Response,
+    Role,
+    Round,
+    Team,
+    TeamLink,
+    new_token,
+    token_digest,
+)
+from frameworks.models import ApproachType, Consideration, FrameworkVersion, PracticalQuestion
+
+MAX_ADDRESSES = 500
+
+
+class LastOwner(ValidationError):
+    """The change would leave the collaboration without an owner."""
+
+
+# --- Collaborations --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def collaboration_create(
+    *,
+    owner,
+    name: str,
+    purpose: str,
+    approach_type: ApproachType | None,
+    value_modes: Iterable,
+    framework_version: FrameworkVersion,
+    groups: Iterable[str],
+) -> Collaboration:
+    """A new collaboration, owned by ``owner``, with the stakeholder groups it offers."""
+    collaboration = Collaboration(
+        name=name, purpose=purpose, approach_type=approach_type, framework_version=framework_version
+    )
+    collaboration.full_clean()
+    collaboration.save()
+    collaboration.value_modes.set(value_modes)
+    OfferedGroup.objects.bulk_create(
+        OfferedGroup(collaboration=collaboration, group=group) for group in groups
+    )
+    Membership.objects.create(user=owner, collaboration=collaboration, role=Role.OWNER)
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_update(
+    *,
+    collaboration: Collaboration,
+    name: str,
+    purpose: str,
+    approach_type: ApproachType | None,
+    value_modes: Iterable,
+    framework_version: FrameworkVersion,
+    groups: Iterable[str],
+) -> Collaboration:
+    """Change the set-up. Rounds that opened but have no submitted response yet take the new
+    value modes too (a correction right after opening); rounds with results keep theirs."""
+    collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+    collaboration.name, collaboration.purpose = name, purpose
+    collaboration.approach_type, collaboration.framework_version = approach_type, framework_version
+    collaboration.full_clean()
+    collaboration.save()
+    collaboration.value_modes.set(value_modes)
+    groups = set(groups)
+    collaboration.offered_groups.exclude(group__in=groups).delete()
+    existing = set(collaboration.offered_groups.values_list("group", flat=True))
+    OfferedGroup.objects.bulk_create(
+        OfferedGroup(collaboration=collaboration, group=group) for group in groups - existing
+    )
+    unanswered = collaboration.rounds.filter(opened_on__isnull=False).exclude(
+        responses__status=Response.Status.SUBMITTED
+    )
+    for round in unanswered:
+        round.value_modes.set(collaboration.value_modes.all())
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_delete(*, collaboration: Collaboration) -> None:
+    """Delete a collaboration and everything in it, its responses included."""
+    collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+    # Responses protect their round and team from being deleted by accident: here it is meant.
+    Response.objects.filter(round__collaboration=collaboration).delete()
+    collaboration.delete()
+
+
+@transaction.atomic
+def canvas_save(
+    *,
+    collaboration: Collaboration,
+    answers: Mapping[PracticalQuestion, str],
+    considerations: Mapping[Consideration, tuple[bool, str]],
+) -> None:
+    """Store the planning canvas: an answer per practical question, and per key consideration
+    whether it was discussed, with notes (one upsert each)."""
+    CanvasAnswer.objects.bulk_create(
+        [
+            CanvasAnswer(collaboration=collaboration, question=question, text=text.strip())
+            for question, text in answers.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["collaboration", "question"],
+        update_fields=["text"],
+    )
+    CanvasConsideration.objects.bulk_create(
+        [
+            CanvasConsideration(
+                collaboration=collaboration,
+                consideration=consideration,
+                discussed=discussed,
+                notes=notes.strip(),
+            )
+            for consideration, (discussed, notes) in considerations.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["collaboration", "consideration"],
+        update_fields=["discussed", "notes"],
+    )
+
+
+# --- Teams ---------------------------------------------------------------------------------
+
+
+def _open_or_planned_rounds(collaboration: Collaboration):
+    return collaboration.rounds.exclude(status=Round.Status.CLOSED)
+
+
+@transaction.atomic
+def team_create(*, collaboration: Collaboration, name: str, headcount: int | None) -> Team:
+    """A new team, with its link in every round that is not closed."""
+    team = Team(collaboration=collaboration, name=name.strip(), headcount=headcount)
+    team.full_clean()
+    team.save()
+    TeamLink.objects.bulk_create(
+        TeamLink(round=round, team=team) for round in _open_or_planned_rounds(collaboration)
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(*, team: Team, name: str, headcount: int | None) -> Team:
+    team.name, team.headcount = name.strip(), headcount
+    team.full_clean()
+    team.save(update_fields=["name", "headcount"])
+    return team
+
+
+@transaction.atomic
+def team_archive(*, team: Team) -> Team:
+    """Out of new rounds and the respondents' choices; its history stays."""
+    team.archived_on = timezone.localdate()
+    team.save(update_fields=["archived_on"])
+    return team
+
+
+@transaction.atomic
+def team_restore(*, team: Team) -> Team:
+    team.archived_on = None
+    team.save(update_fields=["archived_on"])
+    TeamLink.objects.bulk_create(
+        TeamLink(round=round, team=team)
+        for round in _open_or_planned_rounds(team.collaboration).exclude(team_links__team=team)
+    )
+    return team
+
+
+# --- Rounds --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    collaboration: Collaboration,
+    title: str,
+    framework_version: FrameworkVersion,
+    opens_on: date,
+    closes_on: date,
+    min_group_size: int,
+) -> Round:
+    """A planned (draft) round with a team link for every active team."""
+    round = Round(
+        collaboration=collaboration,
+        title=title,
+        framework_version=framework_version,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        min_group_size=min_group_size,
+    )
+    round.full_clean()
+    round.save()
+    TeamLink.objects.bulk_create(
+        TeamLink(round=round, team=team) for team in collaboration.teams.active()
+    )
+    return round
+
+
+@transaction.atomic
+def round_update(
+    *,
+    round: Round,
+    title: str,
+    framework_version: FrameworkVersion,
+    opens_on: date,
+    closes_on: date,
+    min_group_size: int,
+) -> Round:
+    """Change a round's details; its edition is locked once it has a response (the model)."""
+    round.title, round.framework_version = title, framework_version
+    round.opens_on, round.closes_on, round.min_group_size = opens_on, closes_on, min_group_size
+    round.full_clean()
+    round.save()
+    return round
+
+
+@transaction.atomic
+def round_open(*, round: Round) -> Round:
+    """Open a planned or closed round (reopening needs a closing date still to come)."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.status == Round.Status.OPEN:
+        return round
+    if round.closes_on < timezone.localdate():
+        raise ValidationError(
+            "This round's closing date has passed: change the closing date before opening it."
+        )
+    round.status = Round.Status.OPEN
+    round.save()  # records the collaboration's value modes the first time
+    return round
+
+
+@transaction.atomic
+def round_close(*, round: Round) -> Round:
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    round.status = Round.Status.CLOSED
+    round.save(update_fields=["status"])
+    return round
+
+
+# --- Personal invitations -------------------------------------------------------------------
+
+
+@dataclass
+class AddressReport:
+    added: list[IndividualLink] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # given twice in this list
+    existing: list[str] = field(default_factory=list)  # already invited to this round
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (entry, why)
+
+
+def addresses_from_text(text: str) -> list[str]:
+    """Addresses from pasted text: one per line or separated by commas or semicolons, with or
+    without names ("Sam Jones <sam@example.org>")."""
+    entries = []
+    for name, address in getaddresses(text.replace(";", ",").splitlines()):
+        entry = (address or name).strip()
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+def addresses_from_csv(data: bytes) -> list[str]:
+    """Addresses from an uploaded CSV: every cell with an @ in it (names and headers are left
+    out). Raises ValidationError when the file is not UTF-8 text."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("The file must be a CSV file saved as UTF-8 text.") from None
+    entries = []
+    for row in csv.reader(io.StringIO(text)):
+        entries += [cell.strip() for cell in row if "@" in cell]
+    return entries
+
+
+@transaction.atomic
+def invitations_add(*, round: Round, team: Team | None, entries: list[str]) -> AddressReport:
+    """Personal links for new addresses: each checked, duplicates and existing invitees skipped.
+
+    The caller sends the e-mails once this has committed (``tasks.send_invitations``).
+    """
+    report = AddressReport()
+    if len(entries) > MAX_ADDRESSES:
+        raise ValidationError(f"Add at most {MAX_ADDRESSES} addresses at a time.")
+    existing = {
+        email.lower()
+        for email in round.individual_links.exclude(email="").values_list("email", flat=True)
+    }
+    seen: set[str] = set()
+    for entry in entries:
+        address = entry.strip().lower()
+        try:
+            validate_email(address)
+        except ValidationError:
+            report.refused.append((entry, "not a valid e-mail address"))
+            continue
+        if address in seen:
+            report.duplicates.append(address)
+            continue
+        seen.add(address)
+        if address in existing:
+            report.existing.append(address)
+            continue
+        report.added.append(IndividualLink.prepare(round=round, team=team, email=address))
+    report.added = IndividualLink.objects.bulk_create(report.added)
+    return report
+
+
+class AlreadyRemindedToday(ValidationError):
+    pass
+
+
+@transaction.atomic
+def reminders_claim(*, round: Round) -> list[int]:
+    """Claim today's reminder for the round; return the personal links to remind: sent, not
+    used, with an address. At most once a day per round (a conditional update decides)."""
+    today = timezone.localdate()
+    claimed = (
+        Round.objects.filter(pk=round.pk)
+        .exclude(last_reminder_on=today)
+        .update(last_reminder_on=today)
+    )
+    if not claimed:
+        raise AlreadyRemindedToday("A reminder already went out for this round today.")
+    return list(
+        round.individual_links.filter(used_on__isnull=True, sent_on__isnull=False)
+        .exclude(email="")
+        .exclude(secret="")
+        .values_list("pk", flat=True)
+    )
+
+
+# --- Members -------------------------------------------------------------------------------
+
+
+def _lock_owners(collaboration_id: int) -> list[int]:
+    """Lock the collaboration row (serialising membership changes), then read its owners."""
+    Collaboration.objects.select_for_update().filter(pk=collaboration_id).get()
+    return list(
+        Membership.objects.filter(collaboration_id=collaboration_id, role=Role.OWNER).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+LAST_OWNER = "A collaboration must keep at least one owner: make someone else an owner first."
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    owners = _lock_owners(membership.collaboration_id)
+    membership = Membership.objects.get(pk=membership.pk)
+    if role != Role.OWNER and owners == [membership.pk]:
+        raise LastOwner(LAST_OWNER)
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    owners = _lock_owners(membership.collaboration_id)
+    if owners == [membership.pk]:
+        raise LastOwner(LAST_OWNER)
+    Membership.objects.filter(pk=membership.pk).delete()
+
+
+@transaction.atomic
+def member_invite(
+    *, collaboration: Collaboration, email: str, role: str, invited_by
+) -> MemberInvitation:
+    """An invitation to join; the caller e-mails it (``tasks.send_member_invitation``)."""
+    email = email.strip().lower()
+    validate_email(email)
+    secret = new_token()
+    invitation = MemberInvitation(
+        collaboration=collaboration,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        secret=secret,
+    )
+    invitation.token_digest = token_digest(invitation.token)
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+def member_invitation_for(token: str) -> MemberInvitation | None:
+    return (
+        MemberInvitation.objects.select_related("collaboration")
+        .filter(token_digest=token_digest(token))
+        .first()
+    )
+
+
+class InvitationUnusable(ValidationError):
+    pass
+
+
+@transaction.atomic
+def member_invitation_accept(*, invitation: MemberInvitation, user) -> Membership:
+    """Join with the invited role (single use; a member keeps a higher role they already have)."""
+    invitation = MemberInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable("This invitation has already been used.")
+    if invitation.is_expired:
+        raise InvitationUnusable("This invitation has expired: ask for a new one.")
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    membership, created = Membership.objects.get_or_create(
+        user=user, collaboration=invitation.collaboration, defaults={"role": invitation.role}
+    )
+    if not created and not membership.can(invitation.role):
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def member_account_create(*, invitation: MemberInvitation, password: str, name: str = ""):
+    """A new facilitator account from an invitation (the e-mail address is the user name)."""
+    User = get_user_model()
+    if User.objects.filter(username__iexact=invitation.email).exists():
+        raise InvitationUnusable("An account with this e-mail address exists: sign in instead.")
+    first, _, last = name.strip().partition(" ")
+    user = User.objects.create_user(
+        username=invitation.email,
+        email=invitation.email,
+        password=password,
+        first_name=first[:150],
+        last_name=last[:150],
+    )
+    member_invitation_accept(invitation=invitation, user=user)
+    return user
