@@ -100,3 +100,9 @@ def round_of(access: Access, round_id: int) -> Round:
 
 def team_of(access: Access, team_id: int) -> Team:
     return get_object_or_404(Team, collaboration=access.collaboration, pk=team_id)
+
+
+def posted(request: HttpRequest):
+    """A form's data: the POST on a POST (even an empty one, which must fail validation rather
+    than show a blank form), None otherwise."""
+    return request.POST if request.method == "POST" else None

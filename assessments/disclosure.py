@@ -14,7 +14,7 @@ the range each hidden count could still take (hidden "fewer than k" cells lie in
 hidden to protect them in k..total). A table is safe when no hidden small group is pinned down:
 each could still be 0 and could still be 1 or more, so nobody can tell whether anyone in it
 answered. Until it is safe, the smallest shown cell is hidden as well ("not shown"). If even
-hiding every cell is not enough, the total is hidden too, on every table of the page.
+that is not enough, the total is hidden instead (see ``protect_tables``).
 """
 
 from __future__ import annotations
@@ -99,7 +99,10 @@ def protect_tables(
 ) -> tuple[dict[str, dict[Hashable, Cell]], Cell]:
     """Several tables over the same respondents (each adding up to ``total``), and the total.
 
-    Returns the cells of each table and the total's cell.
+    Returns the cells of each table and the total's cell. When some table cannot be made safe
+    with the total shown (early in a round: a few teams with answers, many with none, and the
+    total would show that the rest are all zero), the total is hidden instead, and every table
+    keeps at least one hidden cell so that no table gives the total back by adding up.
     """
     if not may_show(total, k):
         hidden = {
@@ -113,13 +116,16 @@ def protect_tables(
         all_safe = all_safe and safe
     if all_safe:
         return protected, Cell(SHOWN, total)
-    # No table may show the total, and then no table may show a cell either (a table showing
-    # all its cells would give the total back).
-    hidden = {
-        name: {
-            key: Cell(FEWER_THAN_K) if not may_show(value, k) else Cell(NOT_SHOWN)
+    # Without the total, a hidden count is only known to be under k (or, for a complement, at
+    # least k): nothing pins it. A table showing every cell would give the total back.
+    without_total = {}
+    for name, counts in tables.items():
+        cells = {
+            key: Cell(SHOWN, value) if may_show(value, k) else Cell(FEWER_THAN_K)
             for key, value in counts.items()
         }
-        for name, counts in tables.items()
-    }
-    return hidden, Cell(NOT_SHOWN)
+        if cells and all(cell.shown for cell in cells.values()):
+            smallest = min(counts, key=lambda key: (counts[key], str(key)))
+            cells[smallest] = Cell(NOT_SHOWN)
+        without_total[name] = cells
+    return without_total, Cell(NOT_SHOWN)

@@ -4,6 +4,8 @@
   comments and chosen value modes, and the round's personal invitation links (used or not: a
   used link still ties an e-mail address to having taken part).
 - Drafts abandoned in any round that closed more than a week ago (they can never be submitted).
+- Invitees' e-mail addresses, ``INVITATION_EMAIL_RETENTION_DAYS`` after their round closed (the
+  links stay, without an address, until the responses go).
 
 "Closed" is the round's closing date. Run daily by ``manage.py apply_retention`` (see README).
 """
@@ -34,6 +36,7 @@ class RetentionReport:
     responses: int = 0
     drafts: int = 0
     links: int = 0
+    addresses: int = 0
 
 
 @transaction.atomic
@@ -47,12 +50,21 @@ def retention_apply(*, today: date, dry_run: bool = False) -> RetentionReport:
         status=Response.Status.DRAFT, round__closes_on__lt=today - ABANDONED_DRAFT_GRACE
     ).exclude(round__closes_on__lt=report.expired_before)
     links = IndividualLink.objects.filter(round__closes_on__lt=report.expired_before)
+    addresses = (
+        IndividualLink.objects.filter(
+            round__closes_on__lt=today - timedelta(days=settings.INVITATION_EMAIL_RETENTION_DAYS)
+        )
+        .exclude(round__closes_on__lt=report.expired_before)
+        .exclude(email="")
+    )
     report.responses = expired.count()
     report.drafts = abandoned.count()
     report.links = links.count()
+    report.addresses = addresses.count()
     if not dry_run:
         # Responses first: a draft still points at its personal link.
         expired.delete()
         abandoned.delete()
         links.delete()
+        addresses.update(email="")
     return report

@@ -276,6 +276,10 @@ class AddressReport:
     existing: list[str] = field(default_factory=list)  # already invited to this round
     refused: list[tuple[str, str]] = field(default_factory=list)  # (entry, why)
 
+    @property
+    def skipped(self) -> int:
+        return len(self.duplicates) + len(self.existing)
+
 
 def addresses_from_text(text: str) -> list[str]:
     """Addresses from pasted text: one per line or separated by commas or semicolons, with or

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from assessments.access import posted
 from assessments.forms.facilitate import NewAccountForm
 from assessments.models import MemberInvitation
 from assessments.services import facilitate as services
@@ -69,7 +70,7 @@ def member_invitation_accept(request: HttpRequest) -> HttpResponse:
         next_url = reverse("member_invitation_accept")
         context["login_url"] = f"{reverse('login')}?{urlencode({'next': next_url})}"
         return render(request, "registration/invitation_sign_in.html", context)
-    form = NewAccountForm(request.POST or None, email=invitation.email)
+    form = NewAccountForm(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.member_account_create(

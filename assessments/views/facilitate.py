@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessments.access import Access, facilitator_view, team_of
+from assessments.access import Access, facilitator_view, posted, team_of
 from assessments.forms.facilitate import (
     CanvasForm,
     CollaborationForm,
@@ -84,7 +84,7 @@ def _collaboration_form_context(form) -> dict:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def collaboration_new(request: HttpRequest) -> HttpResponse:
-    form = CollaborationForm(request.POST or None)
+    form = CollaborationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             collaboration = services.collaboration_create(owner=request.user, **form.cleaned_data)
@@ -133,7 +133,7 @@ def collaboration_edit(request: HttpRequest, access: Access) -> HttpResponse:
         "groups": list(collaboration.offered_groups.values_list("group", flat=True)),
     }
     form = CollaborationForm(
-        request.POST or None, initial=initial, current_version=collaboration.framework_version
+        posted(request), initial=initial, current_version=collaboration.framework_version
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +154,7 @@ def collaboration_edit(request: HttpRequest, access: Access) -> HttpResponse:
 @facilitator_view(read=Role.OWNER, write=Role.OWNER)
 def collaboration_delete(request: HttpRequest, access: Access) -> HttpResponse:
     collaboration = access.collaboration
-    form = ConfirmDeleteForm(request.POST or None, expected=collaboration.name)
+    form = ConfirmDeleteForm(posted(request), expected=collaboration.name)
     if request.method == "POST" and form.is_valid():
         services.collaboration_delete(collaboration=collaboration)
         messages.success(request, f"{collaboration.name} and everything in it were deleted.")
@@ -185,7 +185,7 @@ def canvas(request: HttpRequest, access: Access) -> HttpResponse:
         for row in CanvasConsideration.objects.filter(collaboration=collaboration)
     }
     form = CanvasForm(
-        request.POST or None,
+        posted(request),
         questions=questions,
         considerations=considerations,
         answers=answers,
@@ -228,7 +228,7 @@ def canvas(request: HttpRequest, access: Access) -> HttpResponse:
 @facilitator_view()
 def teams(request: HttpRequest, access: Access) -> HttpResponse:
     collaboration = access.collaboration
-    form = TeamForm(request.POST or None, collaboration=collaboration)
+    form = TeamForm(posted(request), collaboration=collaboration)
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_create(collaboration=collaboration, **form.cleaned_data)
@@ -263,7 +263,7 @@ def team_edit(request: HttpRequest, access: Access, team_id: int) -> HttpRespons
             messages.success(request, f"{team.name} is back in the collaboration.")
         return redirect("facilitate_teams", access.collaboration.pk)
     form = TeamForm(
-        request.POST or None,
+        posted(request),
         collaboration=access.collaboration,
         team=team,
         initial={"name": team.name, "headcount": team.headcount},
@@ -291,7 +291,7 @@ def team_edit(request: HttpRequest, access: Access, team_id: int) -> HttpRespons
 def members(request: HttpRequest, access: Access) -> HttpResponse:
     """Who runs the collaboration; owners invite people by e-mail."""
     collaboration = access.collaboration
-    form = MemberInviteForm(request.POST or None)
+    form = MemberInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.member_invite(
@@ -326,7 +326,7 @@ def member_edit(request: HttpRequest, access: Access, membership_id: int) -> Htt
         collaboration=access.collaboration,
         pk=membership_id,
     )
-    form = MembershipForm(request.POST or None, initial={"role": membership.role})
+    form = MembershipForm(posted(request), initial={"role": membership.role})
     if request.method == "POST":
         try:
             if request.POST.get("action") == "remove":

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import disclosure
-from assessments.access import Access, facilitator_view, round_of
+from assessments.access import Access, facilitator_view, posted, round_of
 from assessments.forms.facilitate import InvitationsForm, RoundForm
 from assessments.models import IndividualLink, Response, Role, StakeholderGroup, TeamLink
 from assessments.services import facilitate as services
@@ -41,7 +41,7 @@ def round_new(request: HttpRequest, access: Access) -> HttpResponse:
     collaboration = access.collaboration
     today = timezone.localdate()
     form = RoundForm(
-        request.POST or None,
+        posted(request),
         initial={
             "framework_version": collaboration.framework_version_id,
             "opens_on": today,
@@ -70,7 +70,7 @@ def round_edit(request: HttpRequest, access: Access, round_id: int) -> HttpRespo
     round = round_of(access, round_id)
     locked = round.responses.exists()
     form = RoundForm(
-        request.POST or None,
+        posted(request),
         initial={
             "title": round.title,
             "framework_version": round.framework_version_id,
@@ -206,7 +206,9 @@ def invitations(request: HttpRequest, access: Access, round_id: int) -> HttpResp
     task). The page never says who has answered: only the tracking page counts, in groups."""
     round = round_of(access, round_id)
     teams = access.collaboration.teams.active()
-    form = InvitationsForm(request.POST or None, request.FILES or None, teams=teams)
+    form = InvitationsForm(
+        posted(request), request.FILES if request.method == "POST" else None, teams=teams
+    )
     report = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,6 +292,8 @@ def tracking_rows(round, teams, team_counts, group_counts, offered):
     ('' : not chosen yet) to (started, submitted).
     """
     k = round.min_group_size
+    # "Not chosen yet" rows appear only once somebody is in them (their counts are then
+    # protected like any group's).
     team_keys = [team.pk for team in teams] + ([None] if None in team_counts else [])
     group_keys = list(offered) + [g for g in group_counts if g not in offered and g]
     if "" in group_counts:

@@ -58,11 +58,20 @@ def test_two_small_groups_that_would_pin_each_other_get_a_complement():
     assert _states(cells["teams"]) == {"a": FEWER_THAN_K, "b": FEWER_THAN_K, "c": NOT_SHOWN}
 
 
-def test_when_hiding_every_cell_is_not_enough_the_total_goes_too():
-    # 0 and exactly k: hiding both still gives 0 for the small one (the other is at least k).
-    cells, total = protect_tables({"teams": {"a": 0, "b": 5}, "groups": {"x": 5}}, k=5, total=5)
+def test_when_the_total_would_pin_the_small_groups_the_total_is_hidden_instead():
+    # Two teams of 5 and many with nobody yet: with the total shown, the rest would all be 0.
+    teams = {"a": 5, "b": 5, "c": 0, "d": 0, "e": 0}
+    cells, total = protect_tables({"teams": teams, "groups": {"x": 10}}, k=5, total=10)
     assert not total.shown
-    assert all(not c.shown for table in cells.values() for c in table.values())
+    assert _states(cells["teams"]) == {
+        "a": SHOWN,
+        "b": SHOWN,
+        "c": FEWER_THAN_K,
+        "d": FEWER_THAN_K,
+        "e": FEWER_THAN_K,
+    }
+    # A table that would show every cell hides one, or it would give the total back.
+    assert cells["groups"]["x"].state == NOT_SHOWN
 
 
 def _reader_can_pin_a_small_group(counts, cells, k, total):
@@ -82,8 +91,44 @@ def _reader_can_pin_a_small_group(counts, cells, k, total):
     return any(seen[key] != {False, True} for key in hidden if cells[key].state == FEWER_THAN_K)
 
 
+def _marginals(rng, k):
+    """Respondents with a team and a group; the two tables each add up to everyone."""
+    teams = [f"t{i}" for i in range(rng.randint(1, 4))]
+    groups = [f"g{i}" for i in range(rng.randint(1, 3))]
+    people = [
+        (rng.choice(teams), rng.choice(groups)) for _ in range(rng.choice([0, 2, k, 2 * k, 13]))
+    ]
+    # Some teams get a burst, so that tables have both small and large cells.
+    people += [(teams[0], groups[0])] * rng.choice([0, 1, k - 1, k])
+    by_team = {team: sum(1 for t, _ in people if t == team) for team in teams}
+    by_group = {group: sum(1 for _, g in people if g == group) for group in groups}
+    return {"teams": by_team, "groups": by_group}, len(people)
+
+
 @pytest.mark.parametrize("seed", range(300))
-def test_no_table_lets_a_reader_pin_a_small_group(seed):
+def test_no_page_lets_a_reader_pin_a_small_group(seed):
+    rng = random.Random(seed)
+    k = rng.choice([3, 4, 5])
+    tables, total = _marginals(rng, k)
+    cells, total_cell = protect_tables(tables, k=k, total=total)
+    for name, counts in tables.items():
+        # No count under k is ever shown, nor a total under k.
+        assert all(not cells[name][key].shown for key, value in counts.items() if value < k)
+        if total_cell.shown:
+            assert not _reader_can_pin_a_small_group(counts, cells[name], k, total), (
+                name,
+                counts,
+                cells[name],
+            )
+        else:
+            # Without the total, no table may add up to it.
+            assert any(not cell.shown for cell in cells[name].values()), (name, counts)
+    if total_cell.shown:
+        assert total_cell.value == total >= k
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_a_single_table_is_never_pinned_when_called_safe(seed):
     rng = random.Random(seed)
     k = rng.choice([3, 4, 5])
     counts = {
@@ -94,5 +139,4 @@ def test_no_table_lets_a_reader_pin_a_small_group(seed):
     cells, safe = protect_table(counts, k=k, total=total)
     if total >= k and safe:
         assert not _reader_can_pin_a_small_group(counts, cells, k, total), (counts, cells)
-    # Whatever happens, no count under k is ever shown.
     assert all(not cells[key].shown for key, value in counts.items() if value < k)

@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = (
         "Delete responses (with their answers and comments) and personal invitation links of "
         "rounds that closed more than RESPONSE_RETENTION_MONTHS ago, and drafts abandoned in "
-        "rounds closed for over a week. Run it daily; --dry-run only counts."
+        "rounds closed for over a week, and erase invitees' e-mail addresses "
+        "INVITATION_EMAIL_RETENTION_DAYS after their round closed. Run it daily; --dry-run only "
+        "counts."
     )
 
     def add_arguments(self, parser):
@@ -22,5 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {report.responses} response(s) of rounds closed before "
             f"{report.expired_before:%d %B %Y}, {report.drafts} abandoned draft(s) and "
-            f"{report.links} personal invitation link(s)."
+            f"{report.links} personal invitation link(s); {report.addresses} invitee e-mail "
+            "address(es) erased."
         )

@@ -1,0 +1,143 @@
+"""Every facilitator URL × method × persona, with the status each must get.
+
+The table below is the specification. The URL names come from the URL conf: a facilitator URL
+added without a row here fails ``test_every_facilitator_url_has_a_row``.
+
+Personas: anonymous (no account), outsider (Oscar, owner of another collaboration), viewer
+(Vera), facilitator (Fred), owner (Olive). POSTs carry no data: a permitted one reaches its
+view, which answers 400 (form errors), 302 (done) or 405 (not a method the page takes).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, get_resolver, resolve, reverse
+
+from assessments.models import Membership, Team
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "outsider", "viewer", "facilitator", "owner"]
+
+
+def row(get, post):
+    """Statuses for (anonymous, outsider, viewer, facilitator, owner), GET then POST."""
+    return {
+        "GET": dict(zip(PERSONAS, get, strict=True)),
+        "POST": dict(zip(PERSONAS, post, strict=True)),
+    }
+
+
+L, N = 302, 404  # anonymous users are sent to sign in; outsiders find nothing
+EXPECTED = {
+    "facilitate_home": row([L, 200, 200, 200, 200], [L, 405, 405, 405, 405]),
+    "facilitate_new": row([L, 200, 200, 200, 200], [L, 400, 400, 400, 400]),
+    "facilitate_collaboration": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "facilitate_edit": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
+    "facilitate_delete": row([L, N, 403, 403, 200], [L, N, 403, 403, 400]),
+    "facilitate_canvas": row([L, N, 200, 200, 200], [L, N, 403, 302, 302]),
+    "facilitate_teams": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
+    "facilitate_team": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
+    "facilitate_members": row([L, N, 200, 200, 200], [L, N, 403, 403, 400]),
+    "facilitate_member": row([L, N, 403, 403, 200], [L, N, 403, 403, 400]),
+    "facilitate_leave": row([L, N, 405, 405, 405], [L, N, 302, 302, 302]),
+    "facilitate_round_new": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
+    "facilitate_round": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "facilitate_round_edit": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
+    "facilitate_round_status": row([L, N, 405, 405, 405], [L, N, 403, 302, 302]),
+    "facilitate_poster": row([L, N, 403, 200, 200], [L, N, 405, 405, 405]),
+    "facilitate_qr": row([L, N, 403, 200, 200], [L, N, 405, 405, 405]),
+    "facilitate_invitations": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
+    "facilitate_remind": row([L, N, 405, 405, 405], [L, N, 403, 302, 302]),
+    "facilitate_tracking": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+}
+
+
+def facilitator_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                if pattern.name and pattern.name.startswith("facilitate_"):
+                    names.add(pattern.name)
+            else:
+                walk(pattern.url_patterns)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_facilitator_url_has_a_row():
+    assert facilitator_url_names() == set(EXPECTED)
+
+
+@pytest.fixture
+def world(collaboration, open_round, team_link, olive, fred, vera, oscar):
+    """The collaboration with its four members, a round with a team link, and Oscar's."""
+    return {
+        "collaboration_id": collaboration.pk,
+        "round_id": open_round.pk,
+        "team_id": team_link.team_id,
+        "membership_id": Membership.objects.get(user=fred, collaboration=collaboration).pk,
+        "clients": {
+            "anonymous": Client(),
+            "outsider": signed_in(oscar),
+            "viewer": signed_in(vera),
+            "facilitator": signed_in(fred),
+            "owner": signed_in(olive),
+        },
+    }
+
+
+def _url(name: str, world: dict) -> str:
+    params = _params(name)
+    return reverse(name, kwargs={key: world[key] for key in params})
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_status_for_every_url_method_and_persona(world, name, method, persona):
+    client = world["clients"][persona]
+    url = _url(name, world)
+    response = client.get(url) if method == "GET" else client.post(url)
+    assert response.status_code == EXPECTED[name][method][persona], (url, method, persona)
+    if response.status_code == 302 and persona == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+
+
+FOREIGN = ["round_id", "team_id", "membership_id"]
+
+
+def _params(name: str) -> list[str]:
+    return get_resolver().reverse_dict.getlist(name)[0][0][0][1]
+
+
+WITH_OBJECTS = sorted(name for name in EXPECTED if set(_params(name)) & set(FOREIGN))
+
+
+@pytest.mark.parametrize("name", WITH_OBJECTS)
+def test_another_collaborations_objects_are_a_404_even_for_an_owner(
+    world, name, other_collaboration_round, oscar
+):
+    """Olive, owner of her collaboration, asks for Oscar's round, team or membership through it."""
+    foreign = {
+        "round_id": other_collaboration_round.pk,
+        "team_id": Team.objects.get(collaboration=other_collaboration_round.collaboration).pk,
+        "membership_id": Membership.objects.get(user=oscar).pk,
+    }
+    params = _params(name)
+    swapped = [key for key in params if key in FOREIGN]
+    owner = world["clients"]["owner"]
+    for key in swapped:
+        kwargs = {k: world[k] for k in params}
+        kwargs[key] = foreign[key]
+        url = reverse(name, kwargs=kwargs)
+        accepted = resolve(url).func.access_rule["methods"]
+        for method in ("GET", "POST"):
+            response = owner.get(url) if method == "GET" else owner.post(url)
+            # A method the page never takes is a 405 whatever the object; any other is a 404.
+            assert response.status_code == (404 if method in accepted else 405), (url, method)
