@@ -302,6 +302,123 @@ MUTATIONS = [
         "if False:",
         ["tests/test_settings.py::test_debug_with_a_public_host_refuses_to_start"],
     ),
+    # --- Facilitators (issue 7) ---------------------------------------------------------------
+    Mutation(
+        "access: objects are found through the signed-in user's memberships",
+        "assessments/access.py",
+        "        .filter(user=user, collaboration_id=collaboration_id)",
+        "        .filter(collaboration_id=collaboration_id)",
+        ["tests/assessments/test_facilitate_access.py"],
+    ),
+    Mutation(
+        "access: a viewer's change is a 403",
+        "assessments/access.py",
+        "            if not membership.can(needed):",
+        "            if False:",
+        ["tests/assessments/test_facilitate_access.py"],
+    ),
+    Mutation(
+        "members: the last owner stays",
+        "assessments/services/facilitate.py",
+        "    if role != Role.OWNER and owners == [membership.pk]:",
+        "    if False:",
+        [
+            "tests/assessments/test_members.py::test_the_last_owner_cannot_leave_or_be_demoted_or_removed"
+        ],
+    ),
+    Mutation(
+        "members: concurrent demotions are serialised by a lock",
+        "assessments/services/facilitate.py",
+        "    Collaboration.objects.select_for_update().filter(pk=collaboration_id).get()\n",
+        "",
+        [
+            "tests/assessments/test_members.py::test_two_owners_demoting_each_other_at_once_leave_one_owner"
+        ],
+        database="postgresql",
+    ),
+    Mutation(
+        "member invitations: single use",
+        "assessments/views/accounts.py",
+        '        raise Http404("This invitation link is not valid.")\n    if invitation.accepted_at is not None or invitation.is_expired:',
+        '        raise Http404("This invitation link is not valid.")\n    if invitation.is_expired:',
+        [
+            "tests/assessments/test_members.py::test_an_owner_invites_a_new_person_who_sets_a_password_and_joins"
+        ],
+    ),
+    Mutation(
+        "member invitations: expire after 7 days",
+        "assessments/views/accounts.py",
+        '        raise Http404("This invitation link is not valid.")\n    if invitation.accepted_at is not None or invitation.is_expired:',
+        '        raise Http404("This invitation link is not valid.")\n    if invitation.accepted_at is not None:',
+        ["tests/assessments/test_members.py::test_an_invitation_expires_after_7_days"],
+    ),
+    Mutation(
+        "e-mails: each invitation is sent once",
+        "assessments/tasks.py",
+        "        unclaimed = unclaimed.filter(sent_on__isnull=True)",
+        "        pass",
+        [
+            "tests/assessments/test_invitations.py::test_each_invitation_is_sent_once_even_if_the_task_runs_again"
+        ],
+        also=(
+            (
+                "assessments/tasks.py",
+                "    for link in _links(link_ids).filter(sent_on__isnull=True):",
+                "    for link in _links(link_ids):",
+            ),
+        ),
+    ),
+    Mutation(
+        "reminders: only to those who have not submitted",
+        "assessments/tasks.py",
+        "        IndividualLink.objects.filter(pk__in=ids, used_on__isnull=True)",
+        "        IndividualLink.objects.filter(pk__in=ids)",
+        [
+            "tests/assessments/test_invitations.py::test_reminders_go_only_to_those_who_have_not_answered_at_most_once_a_day"
+        ],
+        also=(
+            (
+                "assessments/services/facilitate.py",
+                "        round.individual_links.filter(used_on__isnull=True, sent_on__isnull=False)",
+                "        round.individual_links.filter(sent_on__isnull=False)",
+            ),
+        ),
+    ),
+    Mutation(
+        "reminders: at most once a day per round",
+        "assessments/services/facilitate.py",
+        "        .exclude(last_reminder_on=today)\n",
+        "",
+        [
+            "tests/assessments/test_invitations.py::test_reminders_go_only_to_those_who_have_not_answered_at_most_once_a_day"
+        ],
+    ),
+    Mutation(
+        "tracking: nothing under the minimum group size",
+        "assessments/disclosure.py",
+        "    return count >= k",
+        "    return count >= 0",
+        ["tests/assessments/test_tracking.py", "tests/assessments/test_disclosure.py"],
+    ),
+    Mutation(
+        "tracking: complementary suppression",
+        "assessments/disclosure.py",
+        "    while _small_groups_pinned(counts, small, extra, k, total):",
+        "    while False:",
+        [
+            "tests/assessments/test_tracking.py::test_a_single_team_below_k_is_hidden_and_cannot_be_worked_out",
+            "tests/assessments/test_disclosure.py",
+        ],
+    ),
+    Mutation(
+        "invitees' addresses are erased after the round",
+        "assessments/retention.py",
+        '        addresses.update(email="")\n',
+        "",
+        [
+            "tests/assessments/test_invitations.py::test_addresses_are_erased_the_configured_days_after_the_round_closes"
+        ],
+    ),
 ]
 
 

@@ -128,3 +128,31 @@ def test_hsts_and_ssl_redirect_apply_when_switched_on(anon_client, settings, con
     assert response.status_code == 301 and response["Location"].startswith("https://")
     response = anon_client.get("/framework/", secure=True)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=3600")
+
+
+def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
+    olive, collaboration, team_link, content
+):
+    """The walk above reaches facilitator pages only as strangers (404): walk them as an owner."""
+    from django.urls import reverse
+
+    from assessments.models import Membership
+    from tests.assessments.test_facilitate_access import EXPECTED, _params
+    from tests.conftest import signed_in
+
+    values = {
+        "collaboration_id": collaboration.pk,
+        "round_id": team_link.round_id,
+        "team_id": team_link.team_id,
+        "membership_id": Membership.objects.get(user=olive).pk,
+    }
+    client = signed_in(olive)
+    seen = 0
+    for name in sorted(EXPECTED):
+        url = reverse(name, kwargs={key: values[key] for key in _params(name)})
+        response = client.get(url)
+        assert response.status_code in (200, 405), (url, response.status_code)
+        assert_security_headers(response, url)
+        assert_no_inline_code(response, url)
+        seen += response.status_code == 200
+    assert seen >= 15
