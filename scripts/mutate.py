@@ -157,8 +157,8 @@ MUTATIONS = [
     Mutation(
         "personal links: the team must belong to the round's collaboration",
         "assessments/models/links.py",
-        '        if team is not None and team.collaboration_id != round.collaboration_id:\n            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})',
-        "        pass",
+        '    if team is not None and team.collaboration_id != round.collaboration_id:\n        raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})',
+        "    pass",
         [
             "tests/assessments/test_integrity.py::test_a_personal_link_cannot_carry_another_collaborations_team"
         ],

@@ -62,6 +62,12 @@ def personal_link_token(secret: str) -> str:
 TEAM_NOT_IN_COLLABORATION = "The team must belong to the round's collaboration."
 
 
+def check_team_in_round(*, round: Round, team: Team | None) -> None:
+    """A link (team or personal) may only carry a team of its round's collaboration."""
+    if team is not None and team.collaboration_id != round.collaboration_id:
+        raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})
+
+
 class TeamLink(models.Model):
     """One link per team and round: anyone holding it may respond for that team."""
 
@@ -82,12 +88,8 @@ class TeamLink(models.Model):
         return f"Link for {self.team} ({self.round.title})"
 
     def clean(self):
-        if (
-            self.round_id
-            and self.team_id
-            and self.team.collaboration_id != self.round.collaboration_id
-        ):
-            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})
+        if self.round_id and self.team_id:
+            check_team_in_round(round=self.round, team=self.team)
 
 
 class IndividualLink(models.Model):
@@ -126,12 +128,8 @@ class IndividualLink(models.Model):
         return f"Individual link ({self.round.title}){' – used' if self.used_on else ''}"
 
     def clean(self):
-        if (
-            self.round_id
-            and self.team_id
-            and self.team.collaboration_id != self.round.collaboration_id
-        ):
-            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})
+        if self.round_id and self.team_id:
+            check_team_in_round(round=self.round, team=self.team)
 
     @classmethod
     def issue(
@@ -145,8 +143,7 @@ class IndividualLink(models.Model):
     @classmethod
     def prepare(cls, *, round: Round, team: Team | None = None, email: str = "") -> IndividualLink:
         """An unsaved link with a new secret (for bulk creation); see ``issue``."""
-        if team is not None and team.collaboration_id != round.collaboration_id:
-            raise ValidationError({"team": TEAM_NOT_IN_COLLABORATION})
+        check_team_in_round(round=round, team=team)
         secret = new_token()
         return cls(
             round=round,

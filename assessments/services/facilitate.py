@@ -48,6 +48,16 @@ class LastOwner(ValidationError):
 # --- Collaborations --------------------------------------------------------------------------
 
 
+def _offer_groups(collaboration: Collaboration, groups: Iterable[str]) -> None:
+    """Make the stakeholder groups respondents choose from exactly ``groups``."""
+    groups = set(groups)
+    collaboration.offered_groups.exclude(group__in=groups).delete()
+    existing = set(collaboration.offered_groups.values_list("group", flat=True))
+    OfferedGroup.objects.bulk_create(
+        OfferedGroup(collaboration=collaboration, group=group) for group in groups - existing
+    )
+
+
 @transaction.atomic
 def collaboration_create(
     *,
@@ -66,9 +76,7 @@ def collaboration_create(
     collaboration.full_clean()
     collaboration.save()
     collaboration.value_modes.set(value_modes)
-    OfferedGroup.objects.bulk_create(
-        OfferedGroup(collaboration=collaboration, group=group) for group in groups
-    )
+    _offer_groups(collaboration, groups)
     Membership.objects.create(user=owner, collaboration=collaboration, role=Role.OWNER)
     return collaboration
 
@@ -92,12 +100,7 @@ def collaboration_update(
     collaboration.full_clean()
     collaboration.save()
     collaboration.value_modes.set(value_modes)
-    groups = set(groups)
-    collaboration.offered_groups.exclude(group__in=groups).delete()
-    existing = set(collaboration.offered_groups.values_list("group", flat=True))
-    OfferedGroup.objects.bulk_create(
-        OfferedGroup(collaboration=collaboration, group=group) for group in groups - existing
-    )
+    _offer_groups(collaboration, groups)
     unanswered = collaboration.rounds.filter(opened_on__isnull=False).exclude(
         responses__status=Response.Status.SUBMITTED
     )
