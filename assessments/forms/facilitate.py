@@ -150,7 +150,13 @@ class TeamForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (YYYY-MM-DD): a browser discards any other
+    format, so the localised default (22/11/2026 in en-GB) left the fields empty."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class RoundForm(forms.Form):
