@@ -195,3 +195,27 @@ def test_addresses_are_erased_the_configured_days_after_the_round_closes(open_ro
         call_command("apply_retention", verbosity=0)
     link.refresh_from_db()
     assert link.email == ""
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection between tasks
+def test_in_production_the_worker_sends_the_queued_emails_and_the_queue_holds_no_token(
+    fred, collaboration, open_round, settings, content
+):
+    """With the database backend (the default without DEBUG), e-mails wait for db_worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    _invite(signed_in(fred), collaboration, open_round, addresses="q@example.org")
+    assert not mail.outbox
+    queued = DBTaskResult.objects.get()
+    link = IndividualLink.objects.get(email="q@example.org")
+    assert link.token not in str(queued.args_kwargs) and str(link.pk) in str(queued.args_kwargs)
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    assert [m.to for m in mail.outbox] == [["q@example.org"]]
+    assert f"/i/{link.token}/" in mail.outbox[0].body
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
