@@ -107,10 +107,6 @@ def finish(session: SessionBase, response: Response) -> None:
     session[RESULTS] = signing.dumps(response.pk, salt=RESULTS_SALT)
 
 
-def forget_results(session: SessionBase) -> None:
-    session.pop(RESULTS, None)
-
-
 def _results_id(value) -> int | None:
     if not value:
         return None

@@ -282,9 +282,6 @@ class TrackingRow:
         return min(self.rate or 0, 100)
 
 
-NO_TEAM = "__none__"
-
-
 def tracking_rows(round, teams, team_counts, group_counts, offered):
     """The tracking tables, every count passed through ``disclosure``.
 
