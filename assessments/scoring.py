@@ -6,8 +6,10 @@ The rules (docs/scoring.md works through examples):
   simply missing. Don't-knows are left out of means and reported as a rate.
 * A respondent's characteristic score is the mean of their 1–5 answers in it. With 1–5 answers for
   fewer than half of the characteristic's items there is "not enough answers" (``None``).
-* A group's characteristic score is the mean of its respondents' scores (each respondent weighs the
-  same), with n, the sample standard deviation and the share of 1–5 answers that agree (4 or 5).
+* A group's figures for a characteristic count the same people, its respondents with a score,
+  each weighing the same: the mean of their scores, its sample standard deviation, the mean of
+  their agree shares and of their don't-know rates. No group figure for fewer than two.
+* Scores are shown with two decimals, halves up (``shown``); bands are decided on that figure.
 * Scores are shown on 0–100 as (mean − 1) / 4 × 100 beside the 1–5 mean.
 * Bands come from the framework version: strength from ``strength_min``, developing from
   ``developing_min``, priority below.
@@ -22,7 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 SCALE_MIN = 1
 SCALE_MAX = 5
@@ -46,6 +49,7 @@ class CharacteristicResult:
     answered: int  # 1–5 answers
     dont_know: int  # don't know / not applicable answers
     agree: int  # 1–5 answers that are 4 or 5
+    total: int = 0  # sum of the 1–5 answers
 
     @property
     def percent(self) -> float | None:
@@ -76,11 +80,27 @@ def sample_sd(values: Sequence[float]) -> float | None:
     return math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
 
 
+def shown(value: float | Fraction | None) -> Decimal | None:
+    """A 1–5 score as every page shows it: two decimals, halves rounded up. Bands are decided on
+    this figure too (``band``), so the number and its band always agree.
+
+    A Fraction (group means are exact) rounds exactly; a float rounds as its shortest decimal
+    form, so 2.995 (stored as 2.99499…) shows as 3.00, as a person reading it would expect.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        exact = Decimal(repr(float(value)))
+    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def to_percent(value: float | None) -> float | None:
     """A 1–5 mean on the 0–100 display scale."""
     if value is None:
         return None
-    return (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * 100
+    return (float(value) - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * 100
 
 
 def enough_answers(answered: int, item_count: int) -> bool:
@@ -111,6 +131,7 @@ def respondent_characteristic(
         answered=len(numeric),
         dont_know=dont_know,
         agree=sum(1 for v in numeric if v in AGREE_VALUES),
+        total=sum(numeric),
     )
 
 
@@ -128,21 +149,239 @@ def respondent_results(
     ]
 
 
-def group_characteristic(
-    number: int, respondents: Iterable[CharacteristicResult]
-) -> CharacteristicResult:
-    """A group's figures for one characteristic from its respondents' results."""
-    respondents = list(respondents)
-    scores = [r.mean for r in respondents if r.mean is not None]
-    return CharacteristicResult(
-        number=number,
-        mean=mean(scores),
-        n=len(scores),
-        sd=sample_sd(scores),
-        answered=sum(r.answered for r in respondents),
-        dont_know=sum(r.dont_know for r in respondents),
-        agree=sum(r.agree for r in respondents),
+# --- Groups ------------------------------------------------------------------------------------
+#
+# A group's figures for a characteristic all count the same people: the respondents with a score
+# (enough answers, see ``enough_answers``), each weighing the same. Someone who answered but not
+# enough is counted apart (``not_enough``), never in a figure. The figures are exact (Fractions)
+# until they are shown, so a mean of exactly 2.995 shows as 3.00 and reads as 3.00's band.
+#
+# They are worked out from sums that can be added up response by response and group by group
+# (the per-round rollups store them): integers, because each respondent's score is a fraction
+# whose denominator is at most the number of items, and SCALE is a multiple of every such
+# denominator.
+
+SCALE = 27720  # the least common multiple of 1..12: items per characteristic are at most 12
+MAX_ITEMS = 12
+MIN_GROUP_N = 2  # one respondent is a person, not a group: no group figure for fewer
+
+
+def _scaled(part: int, whole: int) -> int:
+    if whole > MAX_ITEMS:
+        raise ValueError(f"A characteristic may have at most {MAX_ITEMS} items.")
+    return part * SCALE // whole
+
+
+@dataclass(frozen=True)
+class CharacteristicSums:
+    """Additive sums over respondents for one characteristic (``to_list``/``from_list`` store
+    them in the rollups). Scores and shares are scaled by SCALE, so every sum is an integer."""
+
+    n: int = 0  # respondents with a score
+    score: int = 0  # Σ score × SCALE
+    score_sq: int = 0  # Σ (score × SCALE)²
+    agree: int = 0  # Σ (share of the respondent's 1–5 answers that are 4 or 5) × SCALE
+    dont_know: int = 0  # Σ (share of the respondent's answers that are don't know) × SCALE
+    not_enough: int = 0  # respondents who answered but not enough for a score
+
+    def plus(self, other: CharacteristicSums) -> CharacteristicSums:
+        return CharacteristicSums(*(a + b for a, b in zip(self.to_list(), other.to_list())))
+
+    def to_list(self) -> list[int]:
+        return [self.n, self.score, self.score_sq, self.agree, self.dont_know, self.not_enough]
+
+    @classmethod
+    def from_list(cls, values: Sequence[int]) -> CharacteristicSums:
+        return cls(*values)
+
+
+def contribution_of(respondent: CharacteristicResult) -> CharacteristicSums:
+    """What one respondent adds to their group's sums for a characteristic."""
+    if respondent.mean is None:
+        given = respondent.answered + respondent.dont_know
+        return CharacteristicSums(not_enough=1 if given else 0)
+    score = _scaled(respondent.total, respondent.answered)
+    return CharacteristicSums(
+        n=1,
+        score=score,
+        score_sq=score * score,
+        agree=_scaled(respondent.agree, respondent.answered),
+        dont_know=_scaled(respondent.dont_know, respondent.answered + respondent.dont_know),
     )
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A group's figures for one characteristic. ``n`` respondents with a score are behind every
+    figure: the mean of their scores, the sample SD of their scores, the mean of their agree
+    shares and the mean of their don't-know rates. ``not_enough`` answered without a score."""
+
+    number: int
+    n: int
+    mean: Fraction | None
+    sd: float | None
+    agree_share: Fraction | None
+    dont_know_rate: Fraction | None
+    not_enough: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return to_percent(self.mean)
+
+    @property
+    def shown_mean(self) -> Decimal | None:
+        return shown(self.mean)
+
+    @property
+    def enough(self) -> bool:
+        return self.mean is not None
+
+
+def group_from_sums(number: int, sums: CharacteristicSums) -> GroupResult:
+    n = sums.n
+    if n < MIN_GROUP_N:
+        return GroupResult(number, n, None, None, None, None, sums.not_enough)
+    denominator = SCALE * n
+    variance = Fraction(sums.score_sq * n - sums.score * sums.score, n * (n - 1) * SCALE * SCALE)
+    return GroupResult(
+        number=number,
+        n=n,
+        mean=Fraction(sums.score, denominator),
+        sd=math.sqrt(variance),
+        agree_share=Fraction(sums.agree, denominator),
+        dont_know_rate=Fraction(sums.dont_know, denominator),
+        not_enough=sums.not_enough,
+    )
+
+
+# --- One indicator's answers across a group -------------------------------------------------------
+
+VIEWS_DIFFER_SD = 1.0
+VIEWS_DIFFER_SHARE = Fraction(1, 4)  # at least this many agreeing and this many disagreeing
+HIGH_DONT_KNOW = Fraction(3, 10)
+DISAGREE_VALUES = frozenset({1, 2})
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How a group answered one indicator: counts of 1–5 and of don't know. Every figure counts
+    the respondents who gave that indicator an answer (don't know included for its rate)."""
+
+    counts: tuple[int, int, int, int, int]  # answers of 1, 2, 3, 4, 5
+    dont_know: int
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def respondents(self) -> int:
+        return self.answered + self.dont_know
+
+    @property
+    def mean(self) -> Fraction | None:
+        if not self.answered:
+            return None
+        return Fraction(sum(v * c for v, c in zip(range(1, 6), self.counts)), self.answered)
+
+    @property
+    def sd(self) -> float | None:
+        n = self.answered
+        if n < 2:
+            return None
+        total = sum(v * c for v, c in zip(range(1, 6), self.counts))
+        squares = sum(v * v * c for v, c in zip(range(1, 6), self.counts))
+        return math.sqrt(Fraction(squares * n - total * total, n * (n - 1)))
+
+    def _share(self, values: frozenset) -> Fraction | None:
+        if not self.answered:
+            return None
+        return Fraction(sum(self.counts[v - 1] for v in values), self.answered)
+
+    @property
+    def agree_share(self) -> Fraction | None:
+        return self._share(AGREE_VALUES)
+
+    @property
+    def disagree_share(self) -> Fraction | None:
+        return self._share(DISAGREE_VALUES)
+
+    @property
+    def dont_know_rate(self) -> Fraction | None:
+        return Fraction(self.dont_know, self.respondents) if self.respondents else None
+
+    @property
+    def views_differ(self) -> bool:
+        """The answers split: SD at least 1.0, or at least a quarter agreeing and a quarter
+        disagreeing."""
+        if self.sd is not None and self.sd >= VIEWS_DIFFER_SD:
+            return True
+        agree, disagree = self.agree_share, self.disagree_share
+        return (
+            agree is not None
+            and agree >= VIEWS_DIFFER_SHARE
+            and disagree is not None
+            and disagree >= VIEWS_DIFFER_SHARE
+        )
+
+    @property
+    def high_dont_know(self) -> bool:
+        rate = self.dont_know_rate
+        return rate is not None and rate >= HIGH_DONT_KNOW
+
+
+# --- Reliability ---------------------------------------------------------------------------------
+
+ALPHA_MIN_RESPONSES = 10
+ALPHA_LOW = 0.6
+
+
+@dataclass(frozen=True)
+class AlphaSums:
+    """Sums over the complete responses of one characteristic (every item answered 1–5), enough
+    for Cronbach's alpha: per item Σx and Σx², and Σ and Σ² of each response's total."""
+
+    n: int
+    items: tuple[tuple[int, int], ...]  # (Σx, Σx²) per item
+    total: int
+    total_sq: int
+
+
+def alpha_sums(rows: Iterable[Sequence[int]], item_count: int) -> AlphaSums:
+    """The sums of complete rows (one row per response, one value per item)."""
+    rows = [list(row) for row in rows]
+    items = tuple(
+        (sum(row[i] for row in rows), sum(row[i] ** 2 for row in rows)) for i in range(item_count)
+    )
+    totals = [sum(row) for row in rows]
+    return AlphaSums(len(rows), items, sum(totals), sum(t * t for t in totals))
+
+
+def cronbach_alpha(sums: AlphaSums) -> float | None:
+    """Cronbach's alpha, K/(K−1) × (1 − Σ item variances / variance of the totals), for at least
+    ALPHA_MIN_RESPONSES complete responses and two items; None otherwise, or when every total is
+    the same (no variance to explain)."""
+    n, k = sums.n, len(sums.items)
+    if n < ALPHA_MIN_RESPONSES or k < 2:
+        return None
+
+    def variance(total: int, squares: int) -> Fraction:
+        return Fraction(squares * n - total * total, n * (n - 1))
+
+    total_variance = variance(sums.total, sums.total_sq)
+    if total_variance == 0:
+        return None
+    item_variance = sum(variance(s, sq) for s, sq in sums.items)
+    return float(Fraction(k, k - 1) * (1 - item_variance / total_variance))
+
+
+def group_characteristic(number: int, respondents: Iterable[CharacteristicResult]) -> GroupResult:
+    """A group's figures for one characteristic from its respondents' results (see
+    ``group_from_sums``, which the results pages use on the per-round rollups)."""
+    sums = CharacteristicSums()
+    for respondent in respondents:
+        sums = sums.plus(contribution_of(respondent))
+    return group_from_sums(number, sums)
 
 
 def overall(results: Iterable[CharacteristicResult]) -> float | None:
@@ -155,11 +394,11 @@ def band(
 ) -> str | None:
     if value is None:
         return None
-    # Compare on two decimals, as shown: 3.995 shows as 4.00 and must read as a strength.
-    shown = round(value + 1e-9, 2)
-    if shown >= float(strength_min):
+    # Compare the figure as shown: 3.995 shows as 4.00 and must read as a strength.
+    figure = shown(value)
+    if figure >= Decimal(str(strength_min)):
         return STRENGTH
-    if shown >= float(developing_min):
+    if figure >= Decimal(str(developing_min)):
         return DEVELOPING
     return PRIORITY
 

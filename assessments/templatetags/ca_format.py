@@ -2,22 +2,31 @@
 
 from django import template
 
+from assessments import scoring
+
 register = template.Library()
 
 
 @register.filter
 def score(value) -> str:
-    """A 1–5 mean with two decimals, or an en dash when there is none."""
-    return "–" if value is None else f"{value:.2f}"
+    """A 1–5 mean with two decimals, halves up, as its band reads it (``scoring.shown``), or an
+    en dash when there is none."""
+    return "–" if value is None else str(scoring.shown(value))
 
 
 @register.filter
 def percent(value) -> str:
     """A 0–100 figure, rounded to a whole number."""
-    return "–" if value is None else f"{value:.0f}"
+    return "–" if value is None else f"{float(value):.0f}"
 
 
 @register.filter
 def share(value) -> str:
     """A 0–1 share as a whole percentage."""
-    return "–" if value is None else f"{value * 100:.0f}%"
+    return "–" if value is None else f"{float(value) * 100:.0f}%"
+
+
+@register.filter
+def sd(value) -> str:
+    """A standard deviation with two decimals."""
+    return "–" if value is None else f"{float(value):.2f}"

@@ -8,15 +8,24 @@ from __future__ import annotations
 import math
 import random
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
+from assessments.templatetags.ca_format import score as score_filter
 from assessments.scoring import (
     DEVELOPING,
     PRIORITY,
     STRENGTH,
     CharacteristicResult,
+    CharacteristicSums,
+    Distribution,
+    alpha_sums,
     band,
+    contribution_of,
+    cronbach_alpha,
+    group_from_sums,
+    shown,
     characteristic_weights,
     group_characteristic,
     need,
@@ -216,37 +225,40 @@ def team():
 def test_group_mean_n_sd_shares():
     g = group_characteristic(3, team())
     assert g.number == 3
-    assert g.mean == pytest.approx(3.0)  # (4.0+3.0+2.0)/3 = 3.0
+    assert g.mean == Fraction(3)  # (4.0+3.0+2.0)/3 = 3.0, exactly
     assert g.n == 3
     # sd: sqrt(((4−3)² + (3−3)² + (2−3)²) / (3−1)) = sqrt(2/2) = 1.0
     assert g.sd == pytest.approx(1.0)
-    assert g.answered == 9  # 3 + 4 + 2
-    assert g.dont_know == 3  # 1 + 0 + 2
-    assert g.agree == 3  # 4 and 5, then 4, then none
-    assert g.agree_share == pytest.approx(1 / 3)  # 3 / 9 = 0.333
-    assert g.dont_know_rate == pytest.approx(0.25)  # 3 / (9+3) = 0.25
+    # Agree share, per person then averaged: 2/3, 1/4, 0/2 → (8/12 + 3/12 + 0) / 3 = 11/36.
+    assert g.agree_share == Fraction(11, 36)
+    # Don't-know rate, per person then averaged: 1/4, 0/4, 2/4 → (1/4 + 0 + 1/2) / 3 = 1/4.
+    assert g.dont_know_rate == Fraction(1, 4)
+    assert g.not_enough == 0
     assert g.percent == pytest.approx(50.0)  # (3.0−1)/4×100 = 50
 
 
 def test_group_each_respondent_weighs_the_same():
     # Pooling the items would give (4+5+3 + 3+3+2+4 + 2+2)/9 = 28/9 = 3.111; the rule gives 3.0.
     g = group_characteristic(3, team())
-    assert g.mean == pytest.approx(3.0)
-    assert g.mean != pytest.approx(28 / 9)
+    assert g.mean == 3
+    assert g.mean != Fraction(28, 9)
+    # Pooling the agree share per answer would give 3 agree / 9 answers = 1/3, not 11/36.
+    assert g.agree_share != Fraction(1, 3)
 
 
 def test_group_one_item_respondent_weighs_as_much_as_four_item_respondent():
     a = respondent_characteristic(1, [5, None, None, None], 2)  # 1 of 2 enough; 5.0
     b = respondent_characteristic(1, [1, 1, 1, 1], 4)  # 1.0
     g = group_characteristic(1, [a, b])
-    assert g.mean == pytest.approx(3.0)  # (5.0+1.0)/2 = 3.0, not (5+1+1+1+1)/5 = 1.8
+    assert g.mean == 3  # (5.0+1.0)/2 = 3.0, not (5+1+1+1+1)/5 = 1.8
+    assert g.agree_share == Fraction(1, 2)  # (1/1 + 0/4) / 2
 
 
 def test_group_sample_sd_two_scores():
     a = respondent_characteristic(1, [2, 2], 2)  # 2.0
     b = respondent_characteristic(1, [4, 4], 2)  # 4.0
     g = group_characteristic(1, [a, b])
-    assert g.mean == pytest.approx(3.0)  # (2+4)/2
+    assert g.mean == 3  # (2+4)/2
     # sqrt(((2−3)² + (4−3)²) / (2−1)) = sqrt(2) = 1.41421 (population sd would be 1.0)
     assert g.sd == pytest.approx(1.41421, abs=1e-5)
     assert g.sd == pytest.approx(math.sqrt(2))
@@ -255,39 +267,48 @@ def test_group_sample_sd_two_scores():
 def test_group_sd_four_scores():
     scores = [[1], [2], [4], [5]]  # 1 item each: means 1, 2, 4, 5
     g = group_characteristic(1, [respondent_characteristic(1, s, 1) for s in scores])
-    assert g.mean == pytest.approx(3.0)  # (1+2+4+5)/4 = 3.0
+    assert g.mean == 3  # (1+2+4+5)/4 = 3.0
     # sqrt((4 + 1 + 1 + 4) / 3) = sqrt(10/3) = 1.82574
     assert g.sd == pytest.approx(1.82574, abs=1e-5)
 
 
-def test_group_not_enough_respondent_left_out_of_n_and_mean():
+def test_group_fractional_scores_stay_exact():
+    # Thirds and sevenths: 10/3 and 23/7 average to (70 + 69) / 42 = 139/42 = 3.3095…
+    a = respondent_characteristic(1, [4, 4, 2], 3)
+    b = respondent_characteristic(1, [5, 5, 3, 3, 3, 2, 2], 7)
+    g = group_characteristic(1, [a, b])
+    assert g.mean == Fraction(139, 42)
+    # sd = |10/3 − 23/7| / sqrt(2) = (1/21) / 1.41421 = 0.033672
+    assert g.sd == pytest.approx(0.033672, abs=1e-6)
+
+
+def test_group_figures_all_leave_out_a_respondent_without_a_score():
     late = respondent_characteristic(3, [5, None, None, None], 4)  # 1*2 = 2 < 4: no score
     assert late.mean is None
     g = group_characteristic(3, [*team(), late])
     assert g.n == 3  # the fourth has no score
-    assert g.mean == pytest.approx(3.0)  # still (4+3+2)/3; with the 5 it would be 3.5
+    assert g.mean == 3  # still (4+3+2)/3; with the 5 it would be 3.5
     assert g.sd == pytest.approx(1.0)
-    # Answer counts are pooled over every answer given: 9+1 = 10 answered, 3+3 = 6 don't know,
-    # 3+1 = 4 agree.
-    assert g.answered == 10
-    assert g.agree_share == pytest.approx(0.4)  # 4 / 10
-    assert g.dont_know_rate == pytest.approx(0.375)  # 6 / (10+6)
+    # The same three people behind the shares: the late 5 and its three don't-knows count in none.
+    assert g.agree_share == Fraction(11, 36)
+    assert g.dont_know_rate == Fraction(1, 4)
+    assert g.not_enough == 1  # counted apart, and said so on the page
 
 
-def test_group_of_one_has_no_sd():
+def test_a_group_of_one_has_no_figures():
     g = group_characteristic(1, [respondent_characteristic(1, [3, 4], 2)])
-    assert g.mean == pytest.approx(3.5)  # (3+4)/2
     assert g.n == 1
-    assert g.sd is None  # sample sd needs two scores
+    assert g.mean is None  # one person is not a group
+    assert g.sd is None
+    assert g.agree_share is None
+    assert g.dont_know_rate is None
 
 
 def test_group_with_no_scores():
     nobody = group_characteristic(1, [])
     assert nobody.mean is None
     assert nobody.n == 0
-    assert nobody.sd is None
-    assert nobody.agree_share is None
-    assert nobody.dont_know_rate is None
+    assert nobody.not_enough == 0
 
     all_dont_know = group_characteristic(
         1,
@@ -295,7 +316,94 @@ def test_group_with_no_scores():
     )
     assert all_dont_know.mean is None
     assert all_dont_know.n == 0
-    assert all_dont_know.dont_know_rate == pytest.approx(1.0)  # 3 / (0+3)
+    assert all_dont_know.not_enough == 2
+
+
+def test_a_group_mean_of_exactly_2_995_shows_as_3_00_and_has_3_00s_band():
+    # 199 respondents scoring 3 and one scoring 2: 599/200 = 2.995 exactly.
+    g = group_characteristic(
+        1, [respondent_characteristic(1, [3], 1)] * 199 + [respondent_characteristic(1, [2], 1)]
+    )
+    assert g.mean == Fraction(599, 200)
+    assert shown(g.mean) == Decimal("3.00")
+    assert band(g.mean, **DEFAULT_BANDS) == DEVELOPING  # 3.00 is developing, as shown
+    # The same figure through the template filter: display and band agree.
+    assert score_filter(g.mean) == "3.00"
+    assert score_filter(2.995) == "3.00"  # a float 2.995 is 2.99499…: shown as written
+    assert score_filter(2.994) == "2.99"
+    assert band(2.994, **DEFAULT_BANDS) == PRIORITY
+
+
+def test_group_sums_add_up_group_by_group():
+    # Two teams' sums added give the figures of everyone together (what the rollups rely on).
+    first, second = team()[:2], team()[2:]
+    sums = [CharacteristicSums() for _ in range(2)]
+    for i, members in enumerate([first, second]):
+        for member in members:
+            sums[i] = sums[i].plus(contribution_of(member))
+    together = group_from_sums(3, sums[0].plus(sums[1]))
+    assert together == group_characteristic(3, team())
+
+
+# --- one indicator's distribution -----------------------------------------------------------------
+
+
+def test_distribution_figures():
+    # 1 two, 2 threes, 3 fours, 1 five, 3 don't know: 7 answered of 10.
+    d = Distribution(counts=(0, 1, 2, 3, 1), dont_know=3)
+    assert d.answered == 7
+    assert d.mean == Fraction(2 + 6 + 12 + 5, 7)  # 25/7 = 3.571
+    # squares 4 + 18 + 48 + 25 = 95; variance (95×7 − 25²)/(7×6) = 40/42; sd = 0.97590
+    assert d.sd == pytest.approx(0.97590, abs=1e-5)
+    assert d.agree_share == Fraction(4, 7)
+    assert d.disagree_share == Fraction(1, 7)
+    assert d.dont_know_rate == Fraction(3, 10)
+    assert d.views_differ is False  # sd 0.98 < 1.0 and only 14 % disagree
+    assert d.high_dont_know is True  # 30 % is the threshold
+
+
+def test_views_differ_by_spread_or_by_split():
+    by_sd = Distribution(counts=(2, 0, 0, 0, 2), dont_know=0)  # 1,1,5,5: sd 2.31
+    assert by_sd.sd == pytest.approx(2.3094, abs=1e-4)
+    assert by_sd.views_differ
+    # 1 of 4 disagree (25 %) and 3 of 4 agree: a split, though sd = 1.5 anyway; so pick one
+    # with sd under 1: 2,4,4,4 → sd 1.0 exactly (views differ), 2,3,4,4,4,4,4,4 → sd 0.74.
+    split = Distribution(counts=(0, 2, 0, 6, 0), dont_know=0)  # 25 % disagree, 75 % agree
+    assert split.sd == pytest.approx(0.92582, abs=1e-5)  # sqrt(48/56)
+    assert split.views_differ  # by the split, not the spread
+    agreed = Distribution(counts=(0, 1, 0, 7, 0), dont_know=5)  # 12.5 % disagree
+    assert agreed.views_differ is False
+    assert agreed.high_dont_know is True  # 5/13 = 38 %
+
+
+# --- Cronbach's alpha ------------------------------------------------------------------------------
+
+
+def test_cronbach_alpha_worked_example():
+    # 10 responses, 3 items (docs/scoring.md works this through).
+    rows = [
+        [4, 4, 5], [3, 3, 3], [5, 4, 5], [2, 2, 3], [4, 5, 4],
+        [3, 2, 2], [5, 5, 5], [1, 2, 1], [4, 3, 4], [2, 3, 2],
+    ]  # fmt: skip
+    sums = alpha_sums(rows, 3)
+    # item variances (n − 1): 16.1/9 = 1.7889, 12.1/9 = 1.3444, 18.4/9 = 2.0444; sum 46.6/9.
+    # totals 13,9,14,7,13,7,15,4,11,7: mean 10, variance (9+1+16+9+9+9+25+36+1+9)/9 = 124/9.
+    # alpha = 3/2 × (1 − 46.6/124) = 1.5 × 0.62419 = 0.93629
+    assert cronbach_alpha(sums) == pytest.approx(0.93629, abs=1e-5)
+
+
+def test_cronbach_alpha_low_when_items_do_not_hang_together():
+    rows = [[1, 5], [5, 1], [2, 4], [4, 2], [3, 3], [1, 4], [5, 2], [2, 5], [4, 1], [3, 3]]
+    # item 1 and item 2 move against each other: alpha is negative, far below 0.6
+    assert cronbach_alpha(alpha_sums(rows, 2)) < 0
+
+
+def test_cronbach_alpha_needs_ten_responses_two_items_and_some_spread():
+    nine = [[1, 2], [2, 3], [3, 3], [4, 4], [5, 5], [2, 2], [3, 4], [4, 5], [1, 1]]
+    assert cronbach_alpha(alpha_sums(nine, 2)) is None
+    assert cronbach_alpha(alpha_sums([*nine, [3, 3]], 2)) is not None
+    assert cronbach_alpha(alpha_sums([[3]] * 12, 1)) is None  # one item
+    assert cronbach_alpha(alpha_sums([[3, 3]] * 12, 2)) is None  # no spread at all
 
 
 # --- overall ------------------------------------------------------------------------------------
@@ -554,19 +662,18 @@ def test_properties_random(seed):
         g = group_characteristic(1, respondents)
         means = [r.mean for r in respondents if r.mean is not None]
         assert g.n == len(means)
-        assert g.answered == sum(r.answered for r in respondents)
-        if means:
+        assert g.not_enough == sum(
+            1 for r in respondents if r.mean is None and r.answered + r.dont_know
+        )
+        if len(means) >= 2:
             checked_groups += 1
             eps = 1e-9  # a float mean can land one rounding step outside
             assert min(means) - eps <= g.mean <= max(means) + eps
             assert 1 <= g.mean <= 5 + eps
             assert -eps <= g.percent <= 100 + eps
-            if len(means) >= 2:
-                assert g.sd >= 0
-            else:
-                assert g.sd is None
+            assert g.sd >= 0
         else:
-            assert g.mean is None
+            assert g.mean is None  # no group figure for fewer than two
     assert checked_groups > 50  # the generator really produced groups with scores
 
 
