@@ -185,7 +185,9 @@ class CharacteristicSums:
     not_enough: int = 0  # respondents who answered but not enough for a score
 
     def plus(self, other: CharacteristicSums) -> CharacteristicSums:
-        return CharacteristicSums(*(a + b for a, b in zip(self.to_list(), other.to_list())))
+        return CharacteristicSums(
+            *(a + b for a, b in zip(self.to_list(), other.to_list(), strict=True))
+        )
 
     def to_list(self) -> list[int]:
         return [self.n, self.score, self.score_sq, self.agree, self.dont_know, self.not_enough]
@@ -282,15 +284,17 @@ class Distribution:
     def mean(self) -> Fraction | None:
         if not self.answered:
             return None
-        return Fraction(sum(v * c for v, c in zip(range(1, 6), self.counts)), self.answered)
+        return Fraction(
+            sum(v * c for v, c in zip(range(1, 6), self.counts, strict=True)), self.answered
+        )
 
     @property
     def sd(self) -> float | None:
         n = self.answered
         if n < 2:
             return None
-        total = sum(v * c for v, c in zip(range(1, 6), self.counts))
-        squares = sum(v * v * c for v, c in zip(range(1, 6), self.counts))
+        total = sum(v * c for v, c in zip(range(1, 6), self.counts, strict=True))
+        squares = sum(v * v * c for v, c in zip(range(1, 6), self.counts, strict=True))
         return math.sqrt(Fraction(squares * n - total * total, n * (n - 1)))
 
     def _share(self, values: frozenset) -> Fraction | None:

@@ -12,7 +12,6 @@ from fractions import Fraction
 
 import pytest
 
-from assessments.templatetags.ca_format import score as score_filter
 from assessments.scoring import (
     DEVELOPING,
     PRIORITY,
@@ -22,19 +21,20 @@ from assessments.scoring import (
     Distribution,
     alpha_sums,
     band,
+    characteristic_weights,
     contribution_of,
     cronbach_alpha,
-    group_from_sums,
-    shown,
-    characteristic_weights,
     group_characteristic,
+    group_from_sums,
     need,
     overall,
     priorities,
     respondent_characteristic,
     respondent_results,
+    shown,
     to_percent,
 )
+from assessments.templatetags.ca_format import score as score_filter
 
 # The FrameworkVersion defaults (strength from 4.00, developing from 3.00).
 DEFAULT_BANDS = {"strength_min": Decimal("4.00"), "developing_min": Decimal("3.00")}
