@@ -4,7 +4,8 @@
   and rounds;
 - ``links``: team and personal invitation links, and the tokens behind them;
 - ``responses``: anonymous responses, answers and comments;
-- ``membership``: who runs a collaboration, with which role, and invitations to join.
+- ``membership``: who runs a collaboration, with which role, and invitations to join;
+- ``results``: per-round rollups and the snapshot the group results pages read.
 """
 
 from assessments.models.collaborations import (
@@ -44,6 +45,7 @@ from assessments.models.responses import (
     Response,
     refuse_round_value_mode_change,
 )
+from assessments.models.results import ResultsPreference, RoundRollup, RoundSnapshot
 
 __all__ = [
     "CANVAS_TEXT_MAX_LENGTH",
@@ -64,8 +66,11 @@ __all__ = [
     "OfferedGroup",
     "Response",
     "Role",
+    "ResultsPreference",
     "Round",
     "RoundLocked",
+    "RoundRollup",
+    "RoundSnapshot",
     "StakeholderGroup",
     "Team",
     "TeamLink",

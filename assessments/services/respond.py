@@ -24,6 +24,7 @@ from assessments.models import (
     new_token,
     token_digest,
 )
+from assessments.services.results import rollup_add_response
 from frameworks.models import Characteristic, Indicator, ValueMode
 
 # An item left blank on a page (distinct from None, "don't know").
@@ -200,4 +201,8 @@ def response_submit(*, response: Response) -> Response:
         )
         if not marked:
             raise LinkAlreadyUsed("This invitation link has already been used.")
-    return Response.objects.get(pk=response.pk)
+    submitted = Response.objects.get(pk=response.pk)
+    if changed:
+        # In this transaction: the group results never miss or double-count a submission.
+        rollup_add_response(response=submitted, round=round)
+    return submitted

@@ -1,0 +1,76 @@
+"""What the group results pages read: per-round rollups and the snapshot facilitators see.
+
+- ``RoundRollup``: the round's live sums (``assessments.rollups``), one row per round, updated in
+  the transaction that submits a response. Never shown as such.
+- ``RoundSnapshot``: what facilitators see. While a round is open it moves only when at least the
+  round's minimum group size of new responses have been submitted since it last moved, so that
+  comparing the page before and after one submission reveals nobody's answers
+  (``services.results``). It keeps a copy of the rollup, the comments of the responses it
+  includes, and the chart figures built from it (built once per move, not per request).
+- ``ResultsPreference``: a facilitator's choice, per round, to show teams as Team A, B, …
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from assessments.models.collaborations import Round
+
+
+class RoundRollup(models.Model):
+    round = models.OneToOneField(
+        Round, on_delete=models.CASCADE, primary_key=True, related_name="rollup"
+    )
+    responses = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(responses__gte=0), name="round_rollup_responses_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rollup of round {self.round_id} ({self.responses} responses)"
+
+
+class RoundSnapshot(models.Model):
+    round = models.OneToOneField(
+        Round, on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+    )
+    responses = models.PositiveIntegerField(default=0)
+    taken_on = models.DateField()
+    data = models.JSONField(default=dict)
+    # {characteristic number: [comment text, ...]} in random order, from the included responses.
+    comments = models.JSONField(default=dict)
+    # The chart figures (plotly JSON) built from this snapshot; null until first needed.
+    figures = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(responses__gte=0), name="round_snapshot_responses_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Snapshot of round {self.round_id} ({self.responses} responses)"
+
+
+class ResultsPreference(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    anonymise_teams = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "round"], name="results_preference_one_per_user_and_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Results preference of user {self.user_id} for round {self.round_id}"
