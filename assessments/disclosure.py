@@ -15,11 +15,17 @@ hidden to protect them in k..total). A table is safe when no hidden small group 
 each could still be 0 and could still be 1 or more, so nobody can tell whether anyone in it
 answered. Until it is safe, the smallest shown cell is hidden as well ("not shown"). If even
 that is not enough, the total is hidden instead (see ``protect_tables``).
+
+**Figures.** A mean, SD or share about a group needs at least k respondents behind it, and the
+groups hidden in a breakdown must together count none or at least k, so that everyone's figure
+minus the shown groups' is never a figure about fewer than k (``protect_figures``). Every page,
+chart and export of group results takes its cells from ``assessments.group_results``, which
+decides with these two functions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 SHOWN = "shown"
@@ -129,3 +135,44 @@ def protect_tables(
             cells[smallest] = Cell(NOT_SHOWN)
         without_total[name] = cells
     return without_total, Cell(NOT_SHOWN)
+
+
+def protect_figures(
+    counts: Mapping[Hashable, int], *, k: int, forced: Iterable[Hashable] = ()
+) -> dict[Hashable, Cell]:
+    """Which groups of a breakdown may show a figure (a mean, an SD, a share) for one
+    characteristic, when the same figure is shown for everyone. ``counts`` are the respondents
+    behind each group's figure; ``forced`` groups are hidden whatever their count (their
+    response count is hidden, and their figure would give it back).
+
+    A group's figure needs at least ``k`` respondents. Everyone's figure minus the shown groups'
+    is a figure about the hidden groups together, so the hidden groups must together count none
+    or at least ``k`` respondents, and a hidden group with respondents is never hidden alone.
+    Until both hold, the smallest shown group is hidden too ("not shown"). A Cell's ``value`` is
+    the group's count of respondents.
+    """
+    small = {key for key, value in counts.items() if not may_show(value, k)}
+    extra = {key for key in forced if key in counts and key not in small}
+
+    def exposed() -> bool:
+        hidden = small | extra
+        together = sum(counts[key] for key in hidden)
+        return (0 < together < k) or (len(hidden) == 1 and together > 0)
+
+    while exposed():
+        candidates = sorted(
+            (value, str(key), key)
+            for key, value in counts.items()
+            if key not in small and key not in extra
+        )
+        if not candidates:
+            break  # every group hidden: then everyone counts fewer than k too, and is hidden
+        extra.add(candidates[0][2])
+    return {
+        key: Cell(FEWER_THAN_K)
+        if key in small
+        else Cell(NOT_SHOWN)
+        if key in extra
+        else Cell(SHOWN, value)
+        for key, value in counts.items()
+    }

@@ -1,0 +1,387 @@
+"""A round's group results as the pages, charts and exports may show them. Pure: it takes a
+snapshot's rollup (``assessments.rollups``), the content's shape and the round's minimum group
+size k, and returns only figures that ``assessments.disclosure`` allows, with every hidden cell
+saying why. Every page and chart of group results is built from ``RoundFigures``; nothing else
+reads the rollup.
+
+Which respondents each figure counts:
+
+* a characteristic's figures (mean, SD, agree share, don't-know rate) count the group's
+  respondents with a score for it (``scoring.GroupResult``), and need at least k of them;
+* an indicator's distribution counts everyone who answered it, for the collaboration as a
+  whole, shown when at least k responses are included;
+* Cronbach's alpha counts the complete responses (every item 1–5), from 10 of them and at least k;
+* value-mode shares count the respondents who chose at least one value mode, from k of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from itertools import combinations
+
+from assessments import disclosure, rollups, scoring
+from assessments.disclosure import FEWER_THAN_K, NOT_SHOWN, SHOWN, Cell
+
+TEAMS = "teams"
+GROUPS = "groups"
+NO_TEAM_LABEL = "No team given"
+NO_GROUP_LABEL = "Group not given"
+LEARN_FROM_MARGIN = Fraction(1, 2)
+VALUE_MODE_DIVERGENCE = 25  # percentage points
+
+
+@dataclass(frozen=True)
+class CharacteristicInfo:
+    number: int
+    name: str
+    short_name: str
+    indicator_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One group's figures for one characteristic: ``result`` only when shown."""
+
+    state: str
+    result: scoring.GroupResult | None = None
+    band: str | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.state == SHOWN
+
+    @property
+    def mean(self) -> Fraction | None:
+        return self.result.mean if self.result else None
+
+
+@dataclass
+class GroupRow:
+    key: str  # "team:<id>", "team:-", "group:<slug>", "group:-"
+    label: str
+    responses: Cell
+    figures: dict[int, Figure]
+
+
+@dataclass
+class Breakdown:
+    name: str  # TEAMS or GROUPS
+    rows: list[GroupRow]
+    hidden_whole: bool = False  # no row could be shown without giving a small group away
+
+    def shown_rows(self, number: int) -> list[GroupRow]:
+        return [row for row in self.rows if row.figures[number].shown]
+
+
+@dataclass
+class RoundFigures:
+    k: int
+    responses: int  # included in the snapshot (at least k, or nothing is shown)
+    characteristics: list[CharacteristicInfo]
+    strength_min: Decimal
+    developing_min: Decimal
+    total: dict[int, Figure]
+    teams: Breakdown
+    groups: Breakdown
+    distributions: dict[int, scoring.Distribution] = field(default_factory=dict)
+    alpha: dict[int, tuple[float | None, int]] = field(default_factory=dict)
+    value_modes: dict[str, int] | None = None  # slug → respondents choosing it; None: < k
+    value_mode_respondents: int = 0
+
+    @property
+    def shown(self) -> bool:
+        return disclosure.may_show(self.responses, self.k)
+
+    def characteristic(self, number: int) -> CharacteristicInfo:
+        return next(c for c in self.characteristics if c.number == number)
+
+    def breakdowns(self) -> list[Breakdown]:
+        return [self.teams, self.groups]
+
+
+def _band(result: scoring.GroupResult, strength_min, developing_min) -> str | None:
+    return scoring.band(result.mean, strength_min=strength_min, developing_min=developing_min)
+
+
+def _figure(cell: Mapping, number: int, strength_min, developing_min) -> Figure:
+    result = scoring.group_from_sums(number, rollups.characteristic_sums(cell, number))
+    return Figure(SHOWN, result, _band(result, strength_min, developing_min))
+
+
+def _breakdown(
+    name: str,
+    data: Mapping,
+    members: Sequence[tuple[str, str, list[str]]],  # (key, label, the rollup cells in it)
+    characteristics: Sequence[CharacteristicInfo],
+    *,
+    k: int,
+    total: int,
+    strength_min,
+    developing_min,
+) -> Breakdown:
+    cells = {key: rollups.combine(data, cell_keys) for key, _, cell_keys in members}
+    counts = {key: cell["n"] for key, cell in cells.items()}
+    count_cells, safe = disclosure.protect_table(counts, k=k, total=total)
+    if not safe:
+        count_cells = {key: Cell(NOT_SHOWN) for key in counts}
+    forced = {key for key, cell in count_cells.items() if not cell.shown}
+    figures: dict[str, dict[int, Figure]] = {key: {} for key in cells}
+    for characteristic in characteristics:
+        number = characteristic.number
+        ns = {key: rollups.characteristic_sums(cell, number).n for key, cell in cells.items()}
+        decided = disclosure.protect_figures(ns, k=k, forced=forced)
+        for key, cell in cells.items():
+            if decided[key].shown:
+                figures[key][number] = _figure(cell, number, strength_min, developing_min)
+            else:
+                figures[key][number] = Figure(decided[key].state)
+    rows = [
+        GroupRow(key=key, label=label, responses=count_cells[key], figures=figures[key])
+        for key, label, _ in members
+    ]
+    return Breakdown(name=name, rows=rows, hidden_whole=not safe)
+
+
+def build(
+    data: Mapping,
+    *,
+    responses: int,
+    k: int,
+    characteristics: Sequence[CharacteristicInfo],
+    teams: Sequence[tuple[int, str]],
+    groups: Sequence[tuple[str, str]],
+    strength_min: Decimal,
+    developing_min: Decimal,
+) -> RoundFigures:
+    """The figures of a snapshot (``data`` with ``responses`` included). ``teams`` and ``groups``
+    list the collaboration's teams and offered stakeholder groups, (id or slug, label), in the
+    order the page shows them; a cell of the rollup for a team or group not listed still counts
+    (its own row, so that nothing hides in the difference between everyone and the rows)."""
+    characteristics = list(characteristics)
+    cell_keys = list(data.get("cells", {}))
+    hidden_all = {c.number: Figure(FEWER_THAN_K) for c in characteristics}
+    empty_breakdowns = (Breakdown(TEAMS, []), Breakdown(GROUPS, []))
+    result = RoundFigures(
+        k=k,
+        responses=responses,
+        characteristics=characteristics,
+        strength_min=strength_min,
+        developing_min=developing_min,
+        total=hidden_all,
+        teams=empty_breakdowns[0],
+        groups=empty_breakdowns[1],
+    )
+    if not disclosure.may_show(responses, k):
+        return result
+
+    everyone = rollups.combine(data, cell_keys)
+    total: dict[int, Figure] = {}
+    for c in characteristics:
+        n = rollups.characteristic_sums(everyone, c.number).n
+        if disclosure.may_show(n, k):
+            total[c.number] = _figure(everyone, c.number, strength_min, developing_min)
+        else:
+            total[c.number] = Figure(FEWER_THAN_K)
+    result.total = total
+
+    split = {key: rollups.split_key(key) for key in cell_keys}
+    team_members: list[tuple[str, str, list[str]]] = []
+    listed = set()
+    for team_id, label in teams:
+        listed.add(team_id)
+        team_members.append(
+            (f"team:{team_id}", label, [key for key, (t, _) in split.items() if t == team_id])
+        )
+    for team_id in sorted({t for t, _ in split.values() if t is not None and t not in listed}):
+        team_members.append(
+            (
+                f"team:{team_id}",
+                f"Team {team_id} (removed)",
+                [key for key, (t, _) in split.items() if t == team_id],
+            )
+        )
+    no_team = [key for key, (t, _) in split.items() if t is None]
+    if no_team:
+        team_members.append(("team:-", NO_TEAM_LABEL, no_team))
+
+    group_members: list[tuple[str, str, list[str]]] = []
+    listed_groups = set()
+    for slug, label in groups:
+        listed_groups.add(slug)
+        group_members.append(
+            (f"group:{slug}", label, [key for key, (_, g) in split.items() if g == slug])
+        )
+    for slug in sorted({g for _, g in split.values() if g and g not in listed_groups}):
+        group_members.append(
+            (f"group:{slug}", slug, [key for key, (_, g) in split.items() if g == slug])
+        )
+    no_group = [key for key, (_, g) in split.items() if not g]
+    if no_group:
+        group_members.append(("group:-", NO_GROUP_LABEL, no_group))
+
+    options = {
+        "k": k,
+        "total": responses,
+        "strength_min": strength_min,
+        "developing_min": developing_min,
+    }
+    result.teams = _breakdown(TEAMS, data, team_members, characteristics, **options)
+    result.groups = _breakdown(GROUPS, data, group_members, characteristics, **options)
+
+    for c in characteristics:
+        for indicator_id in c.indicator_ids:
+            result.distributions[indicator_id] = rollups.distribution(everyone, indicator_id)
+        sums = rollups.alpha_sums(everyone, c.number, c.indicator_ids)
+        alpha = scoring.cronbach_alpha(sums) if disclosure.may_show(sums.n, k) else None
+        result.alpha[c.number] = (alpha, sums.n)
+    answered = everyone["vm"].get("answered", 0)
+    result.value_mode_respondents = answered
+    if disclosure.may_show(answered, k):
+        result.value_modes = {
+            slug: count for slug, count in everyone["vm"].items() if slug != "answered"
+        }
+    return result
+
+
+# --- What the pages say about the figures --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Priority:
+    number: int
+    figure: Figure
+    weight: float
+    reasons: tuple[str, ...]  # value-mode names that weighted it up
+
+
+def collaboration_priorities(
+    figures: RoundFigures,
+    weights: Mapping[int, float],
+    reasons: Mapping[int, Sequence[str]],
+) -> tuple[list[Priority], list[Priority]]:
+    """(priorities, strengths) of the collaboration as a whole. Priorities: every characteristic
+    in the priority band, most in need first, the need weighted by the value modes the
+    collaboration declared (``scoring.priorities``); when none is in the priority band, the
+    developing ones in the same order. Strengths: the strength band, highest first."""
+    shown = {n: f for n, f in figures.total.items() if f.shown}
+    ordered = scoring.priorities([f.result for f in shown.values()], weights)
+
+    def entry(number: int) -> Priority:
+        return Priority(
+            number, shown[number], weights.get(number, 1.0), tuple(reasons.get(number, ()))
+        )
+
+    in_band = [entry(r.number) for r in ordered if shown[r.number].band == scoring.PRIORITY]
+    if not in_band:
+        in_band = [entry(r.number) for r in ordered if shown[r.number].band == scoring.DEVELOPING]
+    strengths = sorted(
+        (entry(n) for n, f in shown.items() if f.band == scoring.STRENGTH),
+        key=lambda p: (-p.figure.mean, p.number),
+    )
+    return in_band, strengths
+
+
+def views_differ(figures: RoundFigures, number: int) -> list[int]:
+    """The indicators of a characteristic whose answers split (``Distribution.views_differ``)."""
+    if not figures.shown:
+        return []
+    c = figures.characteristic(number)
+    return [i for i in c.indicator_ids if figures.distributions[i].views_differ]
+
+
+def high_dont_know(figures: RoundFigures, number: int) -> list[int]:
+    if not figures.shown:
+        return []
+    c = figures.characteristic(number)
+    return [i for i in c.indicator_ids if figures.distributions[i].high_dont_know]
+
+
+@dataclass(frozen=True)
+class Gap:
+    number: int
+    first: GroupRow
+    second: GroupRow
+    difference: Fraction  # first's mean minus second's, first the higher
+
+
+def perspective_gaps(figures: RoundFigures) -> list[Gap]:
+    """Every pair of shown stakeholder groups, per characteristic, largest gap first."""
+    gaps = []
+    for c in figures.characteristics:
+        rows = [r for r in figures.groups.shown_rows(c.number) if r.key != "group:-"]
+        for a, b in combinations(rows, 2):
+            first, second = (
+                (a, b) if a.figures[c.number].mean >= b.figures[c.number].mean else (b, a)
+            )
+            gaps.append(
+                Gap(
+                    c.number,
+                    first,
+                    second,
+                    first.figures[c.number].mean - second.figures[c.number].mean,
+                )
+            )
+    return sorted(gaps, key=lambda g: (-g.difference, g.number, g.first.label, g.second.label))
+
+
+@dataclass(frozen=True)
+class LearnFrom:
+    number: int
+    collaboration_mean: Fraction
+    leaders: list[GroupRow]  # at least 0.5 above the collaboration's mean
+    learners: list[GroupRow]  # below the collaboration's mean
+
+
+def learn_from(figures: RoundFigures) -> list[LearnFrom]:
+    result = []
+    for c in figures.characteristics:
+        total = figures.total[c.number]
+        if not total.shown:
+            continue
+        rows = [r for r in figures.teams.shown_rows(c.number) if r.key != "team:-"]
+        leaders = sorted(
+            (r for r in rows if r.figures[c.number].mean - total.mean >= LEARN_FROM_MARGIN),
+            key=lambda r: -r.figures[c.number].mean,
+        )
+        learners = sorted(
+            (r for r in rows if r.figures[c.number].mean < total.mean),
+            key=lambda r: r.figures[c.number].mean,
+        )
+        result.append(LearnFrom(c.number, total.mean, leaders, learners))
+    return result
+
+
+@dataclass(frozen=True)
+class ValueModeAlignment:
+    slug: str
+    name: str
+    declared: bool
+    chosen: int
+    share: Fraction  # of the respondents who chose any value mode
+    diverges: bool  # declared but chosen by under 75 %, or not declared and chosen by over 25 %
+
+
+def value_mode_alignment(
+    figures: RoundFigures, modes: Sequence[tuple[str, str]], declared: set[str]
+) -> list[ValueModeAlignment] | None:
+    if figures.value_modes is None:
+        return None
+    rows = []
+    for slug, name in modes:
+        chosen = figures.value_modes.get(slug, 0)
+        share = Fraction(chosen, figures.value_mode_respondents)
+        target = 100 if slug in declared else 0
+        rows.append(
+            ValueModeAlignment(
+                slug,
+                name,
+                slug in declared,
+                chosen,
+                share,
+                abs(share * 100 - target) > VALUE_MODE_DIVERGENCE,
+            )
+        )
+    return rows
