@@ -90,7 +90,7 @@ def facilitator_view(
 
 def round_of(access: Access, round_id: int) -> Round:
     round = get_object_or_404(
-        Round.objects.select_related("framework_version__framework"),
+        Round.objects.select_related("framework_version__framework", "framework_version__source"),
         collaboration=access.collaboration,
         pk=round_id,
     )

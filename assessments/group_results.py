@@ -155,6 +155,7 @@ def build(
     groups: Sequence[tuple[str, str]],
     strength_min: Decimal,
     developing_min: Decimal,
+    group_labels: Mapping[str, str] | None = None,
 ) -> RoundFigures:
     """The figures of a snapshot (``data`` with ``responses`` included). ``teams`` and ``groups``
     list the collaboration's teams and offered stakeholder groups, (id or slug, label), in the
@@ -216,7 +217,11 @@ def build(
         )
     for slug in sorted({g for _, g in split.values() if g and g not in listed_groups}):
         group_members.append(
-            (f"group:{slug}", slug, [key for key, (_, g) in split.items() if g == slug])
+            (
+                f"group:{slug}",
+                (group_labels or {}).get(slug, slug),
+                [key for key, (_, g) in split.items() if g == slug],
+            )
         )
     no_group = [key for key, (_, g) in split.items() if not g]
     if no_group:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
-from assessments import scoring
-from assessments.models import Answer, Response
+from assessments import figures as figures_module
+from assessments import group_results, rollups, scoring
+from assessments.models import Answer, Response, Team
 from frameworks.models import (
     Characteristic,
     Example,
@@ -182,3 +183,139 @@ def personal_results(response: Response) -> PersonalResults:
         priorities=priorities,
         strengths=strengths,
     )
+
+
+# --- Group results (facilitators) -----------------------------------------------------------------
+
+
+@dataclass
+class GroupResultsPage:
+    """What every group results page shows for a round, read from its snapshot."""
+
+    round: object
+    snapshot: object | None  # RoundSnapshot
+    figures: group_results.RoundFigures
+    characteristics: list[Characteristic]  # with their indicators
+    anonymised: bool
+    charts: dict  # the snapshot's built figures (radar, distributions, previous round)
+
+    @property
+    def by_number(self) -> dict[int, Characteristic]:
+        return {c.number: c for c in self.characteristics}
+
+    @property
+    def previous(self) -> dict | None:
+        return self.charts.get("previous")
+
+
+def team_labels(teams: list[Team], *, anonymised: bool) -> list[tuple[int, str]]:
+    """(id, label) of the collaboration's teams in the order pages list them: by name, or, when
+    teams are anonymised for a shared screen, as Team A, B, … in the order they were created
+    (so that the letters give nothing away about the names)."""
+    if not anonymised:
+        return [(t.pk, t.name) for t in sorted(teams, key=lambda t: (t.name.lower(), t.pk))]
+    ordered = sorted(teams, key=lambda t: t.pk)
+    return [(t.pk, f"Team {_letters(i)}") for i, t in enumerate(ordered)]
+
+
+def _letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _previous_round(round) -> dict | None:
+    """The collaboration's figures in the round before this one (by opening date), per
+    characteristic number, as far as its own minimum group size allows."""
+    from assessments.models import RoundSnapshot
+
+    snapshot = (
+        RoundSnapshot.objects.filter(
+            round__collaboration_id=round.collaboration_id, round__opens_on__lt=round.opens_on
+        )
+        .select_related("round")
+        .order_by("-round__opens_on", "-round_id")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    everyone = rollups.combine(snapshot.data, snapshot.data.get("cells", {}))
+    values = {}
+    for key in everyone["c"]:
+        result = scoring.group_from_sums(int(key), rollups.characteristic_sums(everyone, int(key)))
+        if result.mean is not None and result.n >= snapshot.round.min_group_size:
+            values[key] = float(scoring.shown(result.mean))
+    return {"title": snapshot.round.title, "values": values}
+
+
+def _build_charts(round, figures: group_results.RoundFigures, characteristics) -> dict:
+    previous = _previous_round(round)
+    previous_values = {int(k): v for k, v in previous["values"].items()} if previous else None
+    charts = {
+        "radar": figures_module.group_radar(figures, previous_values),
+        "distributions": {},
+        "previous": previous,
+    }
+    for characteristic in characteristics:
+        codes = [
+            f"{characteristic.number}.{i}" for i, _ in enumerate(characteristic.indicators.all(), 1)
+        ]
+        charts["distributions"][str(characteristic.number)] = figures_module.distribution_bars(
+            figures, characteristic.number, codes
+        )
+    return charts
+
+
+def group_results_page(round, user) -> GroupResultsPage:
+    """The round's group results for ``user`` (a member of its collaboration), in 6 queries
+    whatever the number of teams and responses: the snapshot, the characteristics and their
+    indicators, the teams, the offered groups, the user's preference. The first view after the
+    snapshot moves also builds the charts and keeps them (3 queries more)."""
+    from assessments.models import OfferedGroup, ResultsPreference, RoundSnapshot, StakeholderGroup
+
+    snapshot = RoundSnapshot.objects.filter(round=round).first()
+    version = round.framework_version
+    characteristics = _characteristics(version)
+    info = [
+        group_results.CharacteristicInfo(
+            c.number, c.name, c.short_name, tuple(i.pk for i in c.indicators.all())
+        )
+        for c in characteristics
+    ]
+    anonymised = ResultsPreference.objects.filter(
+        user=user, round=round, anonymise_teams=True
+    ).exists()
+    teams = list(Team.objects.filter(collaboration_id=round.collaboration_id))
+    labels = dict(StakeholderGroup.choices)
+    offered = [
+        (g, labels.get(g, g))
+        for g in OfferedGroup.objects.filter(collaboration_id=round.collaboration_id)
+        .order_by("pk")
+        .values_list("group", flat=True)
+    ]
+    figures = group_results.build(
+        snapshot.data if snapshot else {},
+        responses=snapshot.responses if snapshot else 0,
+        k=round.min_group_size,
+        characteristics=info,
+        teams=team_labels(teams, anonymised=anonymised),
+        groups=offered,
+        strength_min=version.strength_min,
+        developing_min=version.developing_min,
+        group_labels=labels,
+    )
+    charts = {}
+    if snapshot is not None and figures.shown:
+        # The charts depend on the snapshot and on which teams and groups the breakdowns list
+        # (a new team can change what disclosure hides): rebuilt when any of these changes.
+        key = f"{snapshot.responses}:{sorted(t.pk for t in teams)}:{offered}"
+        if not snapshot.figures or snapshot.figures.get("key") != key:
+            snapshot.figures = {**_build_charts(round, figures, characteristics), "key": key}
+            RoundSnapshot.objects.filter(pk=snapshot.pk, responses=snapshot.responses).update(
+                figures=snapshot.figures
+            )
+        charts = snapshot.figures
+    return GroupResultsPage(round, snapshot, figures, characteristics, anonymised, charts)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from assessments.views import accounts, facilitate, respond, rounds
+from assessments.views import accounts, facilitate, respond, results, rounds
 
 
 class TokenConverter:
@@ -62,4 +62,10 @@ urlpatterns += [
     path(R + "invitations/", rounds.invitations, name="facilitate_invitations"),
     path(R + "invitations/remind/", rounds.invitations_remind, name="facilitate_remind"),
     path(R + "tracking/", rounds.tracking, name="facilitate_tracking"),
+    path(R + "results/", results.overview, name="results_overview"),
+    path(R + "results/heatmap/", results.heatmap, name="results_heatmap"),
+    path(R + "results/c/<int:number>/", results.characteristic, name="results_characteristic"),
+    path(R + "results/perspectives/", results.perspectives, name="results_perspectives"),
+    path(R + "results/learn-from/", results.learn, name="results_learn"),
+    path(R + "results/team-names/", results.team_names, name="results_team_names"),
 ]

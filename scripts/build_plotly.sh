@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# build_plotly.sh — build a minimal plotly.js bundle (core + scatterpolar only)
+# build_plotly.sh — build a minimal plotly.js bundle (core + scatterpolar and bar only)
 # into static/vendor/plotly/.
 #
 # Why: CollabAssess draws its radar charts with plotly.js, but the full
 # plotly.min.js is ~4.9 MB (1.5 MB gzipped), and nothing may come from a CDN
 # (we self-host every asset under a strict Content-Security-Policy). This
-# script builds a "partial bundle" that registers only the scatterpolar trace,
+# script builds a "partial bundle" that registers only the scatterpolar and bar traces,
 # in a temporary directory outside the repo, with esbuild. Output:
-#   static/vendor/plotly/plotly-radar.min.js  (IIFE, defines window.Plotly)
+#   static/vendor/plotly/plotly-charts.min.js  (IIFE, defines window.Plotly)
 #   static/vendor/plotly/plotly.css           (plotly's global CSS rules, see below)
 #   static/vendor/plotly/LICENSE              (plotly.js MIT licence)
 #   static/vendor/plotly/README.md            (version + how to rebuild)
@@ -45,7 +45,7 @@ run_quiet() {  # run a command, show its output only if it fails
 
 cd "$tmp"
 cat > package.json <<'JSON'
-{ "name": "plotly-radar-build", "version": "0.0.0", "private": true }
+{ "name": "plotly-charts-build", "version": "0.0.0", "private": true }
 JSON
 # --ignore-scripts: no package needs an install script for this build
 # (esbuild's binary comes from its optional @esbuild/<platform> dependency).
@@ -54,23 +54,23 @@ run_quiet npm install --silent --loglevel=error --no-audit --no-fund \
     "plotly.js@${PLOTLY_VERSION}" "esbuild@${ESBUILD_VERSION}"
 
 cat > entry.js <<'JS'
-// plotly.js core + the scatterpolar trace only (radar charts).
+// plotly.js core + the scatterpolar (radar charts) and bar (answer distributions) traces only.
 var Plotly = require('plotly.js/lib/core');
-Plotly.register([require('plotly.js/lib/scatterpolar')]);
+Plotly.register([require('plotly.js/lib/scatterpolar'), require('plotly.js/lib/bar')]);
 module.exports = Plotly;
 JS
 
-banner="/*! plotly.js v${PLOTLY_VERSION} partial bundle (core + scatterpolar) | (c) Plotly, Inc. | MIT License | built by scripts/build_plotly.sh */"
+banner="/*! plotly.js v${PLOTLY_VERSION} partial bundle (core + scatterpolar + bar) | (c) Plotly, Inc. | MIT License | built by scripts/build_plotly.sh */"
 # --define:global=window: some plotly.js dependencies reference the Node
 # `global` object, which does not exist in browsers.
 run_quiet ./node_modules/.bin/esbuild entry.js \
     --bundle --minify --format=iife --global-name=Plotly \
     --platform=browser --target=es2018 --define:global=window \
     --legal-comments=none --charset=utf8 --log-level=error \
-    "--banner:js=${banner}" --outfile=plotly-radar.min.js
+    "--banner:js=${banner}" --outfile=plotly-charts.min.js
 
 # whitenoise's manifest storage chokes on a source-map reference without its .map.
-if grep -q '^//# sourceMappingURL=' plotly-radar.min.js; then
+if grep -q '^//# sourceMappingURL=' plotly-charts.min.js; then
     echo "build_plotly.sh: unexpected sourceMappingURL in bundle" >&2
     exit 1
 fi
@@ -87,18 +87,18 @@ require('plotly.js/build/plotcss');
 if(rules.length < 10) throw new Error('plotcss.js yielded only ' + rules.length + ' rules');
 process.stdout.write(process.argv[2] + '\n' + rules.join('\n') + '\n');
 JS
-css_banner="/*! plotly.js v${PLOTLY_VERSION} global styles (from build/plotcss.js) | (c) Plotly, Inc. | MIT License | built by scripts/build_plotly.sh. Load with <link rel=\"stylesheet\" id=\"plotly.js-style-global\" class=\"no-inline-styles\" href=\"...\"> before plotly-radar.min.js. */"
+css_banner="/*! plotly.js v${PLOTLY_VERSION} global styles (from build/plotcss.js) | (c) Plotly, Inc. | MIT License | built by scripts/build_plotly.sh. Load with <link rel=\"stylesheet\" id=\"plotly.js-style-global\" class=\"no-inline-styles\" href=\"...\"> before plotly-charts.min.js. */"
 node gencss.js "$css_banner" > plotly.css
 
 mkdir -p "$dest"
 install -m 0644 plotly.css "$dest/plotly.css"
-install -m 0644 plotly-radar.min.js "$dest/plotly-radar.min.js"
+install -m 0644 plotly-charts.min.js "$dest/plotly-charts.min.js"
 install -m 0644 node_modules/plotly.js/LICENSE "$dest/LICENSE"
 cat > "$dest/README.md" <<MD
-# plotly.js partial bundle (radar charts)
+# plotly.js partial bundle (radar and bar charts)
 
-- \`plotly-radar.min.js\`: plotly.js **v${PLOTLY_VERSION}** core with only the
-  \`scatterpolar\` trace registered, bundled and minified with
+- \`plotly-charts.min.js\`: plotly.js **v${PLOTLY_VERSION}** core with only the
+  \`scatterpolar\` and \`bar\` traces registered, bundled and minified with
   esbuild **v${ESBUILD_VERSION}** as an IIFE that defines \`window.Plotly\`.
 - \`plotly.css\`: the global CSS rules plotly.js v${PLOTLY_VERSION} injects at
   load time, generated from its \`build/plotcss.js\` (the package's
@@ -117,7 +117,7 @@ injection:
 \`\`\`html
 <link rel="stylesheet" id="plotly.js-style-global" class="no-inline-styles"
       href="{% static 'vendor/plotly/plotly.css' %}">
-<script src="{% static 'vendor/plotly/plotly-radar.min.js' %}" defer></script>
+<script src="{% static 'vendor/plotly/plotly-charts.min.js' %}" defer></script>
 \`\`\`
 
 ## How it was built
@@ -127,7 +127,7 @@ the repo) from this entry file:
 
 \`\`\`js
 var Plotly = require('plotly.js/lib/core');
-Plotly.register([require('plotly.js/lib/scatterpolar')]);
+Plotly.register([require('plotly.js/lib/scatterpolar'), require('plotly.js/lib/bar')]);
 module.exports = Plotly;
 \`\`\`
 
@@ -136,7 +136,7 @@ with:
 \`\`\`sh
 esbuild entry.js --bundle --minify --format=iife --global-name=Plotly \\
     --platform=browser --target=es2018 --define:global=window \\
-    --legal-comments=none --charset=utf8 --outfile=plotly-radar.min.js
+    --legal-comments=none --charset=utf8 --outfile=plotly-charts.min.js
 \`\`\`
 
 ## Rebuild

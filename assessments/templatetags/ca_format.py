@@ -30,3 +30,9 @@ def share(value) -> str:
 def sd(value) -> str:
     """A standard deviation with two decimals."""
     return "–" if value is None else f"{float(value):.2f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent)."""
+    return mapping.get(key)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from assessments import figures
 from assessments import respondent_session as session_store
 from assessments.forms.respond import AboutForm, CharacteristicForm, TamperedForm, ValueModesForm
 from assessments.models import (
@@ -555,6 +556,7 @@ def results(request: HttpRequest) -> HttpResponse:
     if not journey.response.is_submitted:
         return redirect("respond_review")
     data = personal_results(journey.response)
+    chart = data.chart_data()
     token = session_store.remembered_resume_link(request, journey.response)
     return render(
         request,
@@ -562,7 +564,8 @@ def results(request: HttpRequest) -> HttpResponse:
         {
             "round": journey.round,
             "results": data,
-            "chart": data.chart_data(),
+            "chart": chart,
+            "figure": figures.personal_radar(chart)["figure"],
             "resume_url": reverse("respond_resume", args=[token]) if token else None,
             "submitted": True,
         },

@@ -1,0 +1,242 @@
+"""Every chart's figure, built in Python with plotly's graph objects: the personal radar, the
+group results' radar and answer distributions. A page hands a figure to the browser through
+``json_script`` and static/js/charts.js draws it with the vendored partial plotly.js bundle
+(scatterpolar and bar only). The same numbers are always in a table beside the chart.
+
+Building a figure costs milliseconds, so figures are built when their numbers change (a new
+snapshot, a submitted response) and kept: group figures in ``RoundSnapshot.figures``, personal
+radars in a small in-process cache keyed by their numbers.
+
+Charts carry only figures from ``assessments.group_results`` (already through disclosure): a
+hidden group's trace has a gap, never a number.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
+
+from assessments import scoring
+from assessments.group_results import RoundFigures
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+TEAM_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#999999"]
+COLLABORATION_COLOUR = "#0b5ed7"
+PREVIOUS_COLOUR = "#343a40"
+ANSWER_COLOURS = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac", "#ffffff"]
+ANSWER_LABELS = ["1 Strongly disagree", "2", "3", "4", "5 Strongly agree", "Don’t know"]
+CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def _plain(figure: go.Figure) -> dict:
+    """The figure as plain JSON data (what json_script and the JSON field can hold)."""
+    return json.loads(json.dumps(figure.to_plotly_json(), cls=PlotlyJSONEncoder))
+
+
+def _closed(values: list) -> list:
+    return [*values, values[0]] if values else values
+
+
+def _rings(
+    labels: list[str], bands: dict[str, float], *, scale_max: float
+) -> list[go.Scatterpolar]:
+    return [
+        go.Scatterpolar(
+            r=[value] * (len(labels) + 1),
+            theta=_closed(labels),
+            mode="lines",
+            name=name,
+            hoverinfo="skip",
+            showlegend=False,
+            line={"color": "#6c757d", "dash": dash, "width": 1},
+        )
+        for name, value, dash in (
+            ("Developing from", bands["developing"], "dot"),
+            ("Strength from", bands["strength"], "dash"),
+        )
+    ]
+
+
+def _radar_layout(*, scale: tuple[float, float], ticks: list[float]) -> dict:
+    return {
+        "polar": {
+            "radialaxis": {
+                "range": list(scale),
+                "tickvals": ticks,
+                "angle": 22.5,
+                "tickangle": 22.5,
+                "tickfont": {"size": 10},
+            },
+            "angularaxis": {"direction": "clockwise", "rotation": 90},
+        },
+        "showlegend": False,
+        "margin": {"l": 70, "r": 70, "t": 40, "b": 40},
+        "font": {"size": 12},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+    }
+
+
+@lru_cache(maxsize=1024)
+def _personal_radar(labels: tuple, names: tuple, values: tuple, bands: tuple) -> str:
+    label_list = list(labels)
+    figure = go.Figure(
+        [
+            *_rings(label_list, {"developing": bands[0], "strength": bands[1]}, scale_max=100),
+            go.Scatterpolar(
+                r=_closed(list(values)),
+                theta=_closed(label_list),
+                text=_closed(list(names)),
+                mode="lines+markers",
+                fill="toself",
+                name="Your score (0–100)",
+                hovertemplate="%{text}: %{r}<extra></extra>",
+                connectgaps=False,
+                line={"color": COLLABORATION_COLOUR, "width": 2},
+                fillcolor="rgba(11, 94, 215, 0.2)",
+                marker={"size": 6},
+            ),
+        ],
+        layout=_radar_layout(scale=(0, 100), ticks=[0, 25, 50, 75, 100]),
+    )
+    return json.dumps(_plain(figure))
+
+
+def personal_radar(chart: dict) -> dict:
+    """The personal results radar from ``PersonalResults.chart_data()`` (0–100)."""
+    text = _personal_radar(
+        tuple(chart["labels"]),
+        tuple(chart["names"]),
+        tuple(chart["values"]),
+        (chart["bands"]["developing"], chart["bands"]["strength"]),
+    )
+    return {"figure": json.loads(text), "config": CONFIG}
+
+
+# --- Group results --------------------------------------------------------------------------------
+
+
+def _mean(figure) -> float | None:
+    """A shown figure's mean as the table shows it (two decimals), else a gap."""
+    return float(figure.result.shown_mean) if figure.shown else None
+
+
+def radar_series(figures: RoundFigures) -> dict:
+    """The numbers the group radar draws, each one a shown figure (the property test reads
+    this): the collaboration and each team with at least one shown figure."""
+    numbers = [c.number for c in figures.characteristics]
+    series = {"collaboration": [_mean(figures.total[n]) for n in numbers], "teams": {}}
+    for row in figures.teams.rows:
+        values = [_mean(row.figures[n]) for n in numbers]
+        if any(v is not None for v in values):
+            series["teams"][row.key] = values
+    return series
+
+
+def group_radar(figures: RoundFigures, previous: dict[int, float] | None) -> dict:
+    """The collaboration's radar (1–5): every team as an overlay (hidden until switched on) and
+    the previous round, dashed. Team traces carry their row key in ``meta``; the page names
+    them (teams may be shown as Team A, B, …)."""
+    labels = [c.short_name for c in figures.characteristics]
+    names = [f"{c.number}. {c.name}" for c in figures.characteristics]
+    series = radar_series(figures)
+    traces = _rings(
+        labels,
+        {"developing": float(figures.developing_min), "strength": float(figures.strength_min)},
+        scale_max=5,
+    )
+    if previous:
+        traces.append(
+            go.Scatterpolar(
+                r=_closed([previous.get(c.number) for c in figures.characteristics]),
+                theta=_closed(labels),
+                text=_closed(names),
+                mode="lines",
+                name="Previous round",
+                meta="previous",
+                hovertemplate="Previous round, %{text}: %{r:.2f}<extra></extra>",
+                connectgaps=False,
+                line={"color": PREVIOUS_COLOUR, "dash": "dash", "width": 2},
+            )
+        )
+    traces.append(
+        go.Scatterpolar(
+            r=_closed(series["collaboration"]),
+            theta=_closed(labels),
+            text=_closed(names),
+            mode="lines+markers",
+            fill="toself",
+            name="Collaboration",
+            meta="collaboration",
+            hovertemplate="Collaboration, %{text}: %{r:.2f}<extra></extra>",
+            connectgaps=False,
+            line={"color": COLLABORATION_COLOUR, "width": 3},
+            fillcolor="rgba(11, 94, 215, 0.15)",
+            marker={"size": 7},
+        )
+    )
+    for index, (key, values) in enumerate(series["teams"].items()):
+        colour = TEAM_COLOURS[index % len(TEAM_COLOURS)]
+        traces.append(
+            go.Scatterpolar(
+                r=_closed(values),
+                theta=_closed(labels),
+                text=_closed(names),
+                mode="lines+markers",
+                name=key,
+                meta=key,
+                hovertemplate="%{fullData.name}, %{text}: %{r:.2f}<extra></extra>",
+                connectgaps=False,
+                visible="legendonly",
+                line={"color": colour, "width": 2},
+                marker={"size": 6, "symbol": ["circle", "square", "diamond", "cross"][index % 4]},
+            )
+        )
+    layout = _radar_layout(scale=(1, 5), ticks=[1, 2, 3, 4, 5])
+    return _plain(go.Figure(traces, layout=layout))
+
+
+def distribution_series(figures: RoundFigures, number: int) -> list[list[float]]:
+    """Per indicator of the characteristic, the percentage of its respondents giving each
+    answer (1–5, don't know), rounded to one decimal as the table shows them."""
+    rows = []
+    for indicator_id in figures.characteristic(number).indicator_ids:
+        d = figures.distributions[indicator_id]
+        counts = [*d.counts, d.dont_know]
+        rows.append([round(100 * c / d.respondents, 1) if d.respondents else 0.0 for c in counts])
+    return rows
+
+
+def distribution_bars(figures: RoundFigures, number: int, codes: list[str]) -> dict:
+    """A stacked horizontal bar per indicator: the share of each answer."""
+    rows = distribution_series(figures, number)
+    traces = [
+        go.Bar(
+            y=codes,
+            x=[row[answer] for row in rows],
+            name=ANSWER_LABELS[answer],
+            orientation="h",
+            marker={"color": ANSWER_COLOURS[answer], "line": {"color": "#495057", "width": 1}},
+            hovertemplate=f"{ANSWER_LABELS[answer]}: %{{x}}%<extra>%{{y}}</extra>",
+        )
+        for answer in range(6)
+    ]
+    layout = {
+        "barmode": "stack",
+        "xaxis": {"range": [0, 100], "ticksuffix": "%", "title": {"text": "Share of answers"}},
+        "yaxis": {"autorange": "reversed", "type": "category"},
+        "legend": {"orientation": "h", "y": -0.3},
+        "margin": {"l": 50, "r": 20, "t": 10, "b": 90},
+        "height": 120 + 36 * len(codes),
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "font": {"size": 12},
+    }
+    return _plain(go.Figure(traces, layout=layout))
+
+
+def band_of(value: float | None, figures: RoundFigures) -> str | None:
+    return scoring.band(
+        value, strength_min=figures.strength_min, developing_min=figures.developing_min
+    )

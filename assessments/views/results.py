@@ -1,0 +1,358 @@
+"""Group results of a round, for the collaboration's members (viewers and up): overview with
+the radar and priorities, heatmap, one characteristic in depth, perspective gaps, learn from.
+
+Every page reads the round's snapshot through ``results.group_results_page`` (the figures
+already through disclosure) and never touches a response. Charts are drawn by static/js/charts.js
+from the figures the snapshot keeps; every chart has a table with the same numbers.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from assessments import group_results, scoring
+from assessments.access import Access, facilitator_view, round_of
+from assessments.models import ResultsPreference, Role
+from assessments.results import GroupResultsPage, _suggestions_for, group_results_page
+from frameworks.models import Example, ValueMode
+
+SORT_ORDERS = ("asc", "desc")
+
+
+def _context(request: HttpRequest, access: Access, page: GroupResultsPage, **extra) -> dict:
+    round = page.round
+    return {
+        "access": access,
+        "round": round,
+        "page": page,
+        "figures": page.figures,
+        "k": round.min_group_size,
+        **extra,
+    }
+
+
+def _page(access: Access, round_id: int, request: HttpRequest) -> GroupResultsPage:
+    return group_results_page(round_of(access, round_id), request.user)
+
+
+def _radar(page: GroupResultsPage, shown_keys: set[str] | None) -> tuple[dict, list]:
+    """The stored radar with team traces named for this page (names or Team A, B, …) and shown
+    as the facilitator chose (the form works without JavaScript). Returns (figure, toggles)."""
+    figure = page.charts.get("radar")
+    if not figure:
+        return {}, []
+    labels = {row.key: row.label for row in page.figures.teams.rows}
+    traces = []
+    toggles = []
+    for trace in figure["data"]:
+        key = trace.get("meta")
+        if key and key.startswith("team:"):
+            on = shown_keys is not None and key in shown_keys
+            trace = {**trace, "name": labels.get(key, key), "visible": True if on else "legendonly"}
+            toggles.append({"key": key, "label": trace["name"], "on": on, "index": len(traces)})
+        traces.append(trace)
+    return {"data": traces, "layout": figure["layout"]}, toggles
+
+
+@dataclass
+class ChartRow:
+    characteristic: object
+    total: group_results.Figure
+    previous: float | None
+    teams: list[group_results.Figure]
+
+
+@facilitator_view(methods=("GET", "HEAD"))
+def overview(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
+    page = _page(access, round_id, request)
+    figures = page.figures
+    chosen = set(request.GET.getlist("show"))
+    radar, toggles = _radar(page, chosen)
+    team_rows = [
+        row
+        for row in figures.teams.rows
+        if any(row.figures[c.number].shown for c in figures.characteristics)
+    ]
+    team_columns = [
+        {"key": row.key, "label": row.label, "on": row.key in chosen} for row in team_rows
+    ]
+    previous = (page.previous or {}).get("values", {})
+    chart_rows = [
+        ChartRow(
+            characteristic=c,
+            total=figures.total[c.number],
+            previous=previous.get(str(c.number)),
+            teams=[
+                {"key": row.key, "on": row.key in chosen, "figure": row.figures[c.number]}
+                for row in team_rows
+            ],
+        )
+        for c in page.characteristics
+    ]
+
+    # Priorities, weighted by the value modes the round recorded when it opened.
+    modes = list(page.round.value_modes.all())
+    weights_by_mode = _weights_by_mode(page, modes)
+    weights = {n: max(w.values(), default=1.0) for n, w in weights_by_mode.items()}
+    reasons = {
+        n: [m.name for m in modes if w.get(m.slug, 1.0) > 1.0 and w.get(m.slug) == weights[n]]
+        for n, w in weights_by_mode.items()
+    }
+    priorities, strengths = group_results.collaboration_priorities(figures, weights, reasons)
+    in_priority_band = any(p.figure.band == scoring.PRIORITY for p in priorities)
+    by_number = page.by_number
+    suggestions = _suggestions_for(
+        {(by_number[p.number].pk, p.figure.band) for p in [*priorities, *strengths]}
+    )
+    cards = [
+        {
+            "priority": p,
+            "characteristic": by_number[p.number],
+            "suggestions": suggestions.get((by_number[p.number].pk, p.figure.band), []),
+        }
+        for p in priorities
+    ]
+    strength_cards = [
+        {
+            "priority": p,
+            "characteristic": by_number[p.number],
+            "suggestions": suggestions.get((by_number[p.number].pk, p.figure.band), []),
+        }
+        for p in strengths
+    ]
+    differ = [
+        (by_number[c.number], len(group_results.views_differ(figures, c.number)))
+        for c in figures.characteristics
+    ]
+    all_modes = list(ValueMode.objects.order_by("position").values_list("slug", "name"))
+    alignment = group_results.value_mode_alignment(figures, all_modes, {m.slug for m in modes})
+    reliability = [
+        (by_number[c.number], *figures.alpha.get(c.number, (None, 0)))
+        for c in figures.characteristics
+    ]
+    return render(
+        request,
+        "results/overview.html",
+        _context(
+            request,
+            access,
+            page,
+            radar=radar,
+            toggles=toggles,
+            chart_rows=chart_rows,
+            team_columns=team_columns,
+            cards=cards,
+            strength_cards=strength_cards,
+            in_priority_band=in_priority_band,
+            declared=modes,
+            differ=[(c, n) for c, n in differ if n],
+            alignment=alignment,
+            reliability=reliability,
+            alpha_low=scoring.ALPHA_LOW,
+            alpha_min=max(scoring.ALPHA_MIN_RESPONSES, page.round.min_group_size),
+        ),
+    )
+
+
+def _weights_by_mode(page: GroupResultsPage, modes) -> dict[int, dict[str, float]]:
+    from frameworks.models import ValueModeWeight
+
+    slugs = {m.slug for m in modes}
+    result: dict[int, dict[str, float]] = {c.number: {} for c in page.characteristics}
+    rows = (
+        ValueModeWeight.objects.filter(characteristic__version=page.round.framework_version)
+        .order_by()
+        .values_list("characteristic__number", "value_mode__slug", "weight")
+    )
+    for number, slug, weight in rows:
+        if slug in slugs:
+            result.setdefault(number, {})[slug] = float(weight)
+    return result
+
+
+def _sort_key(sort: str, row):
+    if sort == "name":
+        return (0, row.label.lower())
+    if sort == "responses":
+        cell = row.responses
+        return (0 if cell.shown else 1, -(cell.value or 0))
+    number = int(sort)
+    figure = row.figures[number]
+    return (0 if figure.shown else 1, -(figure.mean or 0))
+
+
+@facilitator_view(methods=("GET", "HEAD"))
+def heatmap(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
+    page = _page(access, round_id, request)
+    figures = page.figures
+    numbers = [str(c.number) for c in figures.characteristics]
+    sort = request.GET.get("sort", "name")
+    order = request.GET.get("order", "asc")
+    if sort not in ("name", "responses", *numbers) or order not in SORT_ORDERS:
+        sort, order = "name", "asc"
+    breakdowns = []
+    for breakdown, title in ((figures.teams, "Teams"), (figures.groups, "Stakeholder groups")):
+        rows = sorted(breakdown.rows, key=lambda row: _sort_key(sort, row))
+        if order == "desc":
+            shown = [r for r in rows if _sort_key(sort, r)[0] == 0]
+            rows = shown[::-1] + [r for r in rows if _sort_key(sort, r)[0] != 0]
+        breakdowns.append({"title": title, "breakdown": breakdown, "rows": rows})
+    columns = [
+        {
+            "key": key,
+            "label": label,
+            "sorted": sort == key,
+            "next": "desc" if sort == key and order == "asc" else "asc",
+        }
+        for key, label in [
+            ("name", "Name"),
+            ("responses", "Responses"),
+            *((str(c.number), c.short_name) for c in page.characteristics),
+        ]
+    ]
+    return render(
+        request,
+        "results/heatmap.html",
+        _context(
+            request,
+            access,
+            page,
+            breakdowns=breakdowns,
+            columns=columns,
+            sort=sort,
+            order=order,
+            characteristic_columns=columns[2:],
+        ),
+    )
+
+
+@facilitator_view(methods=("GET", "HEAD"))
+def characteristic(
+    request: HttpRequest, access: Access, round_id: int, number: int
+) -> HttpResponse:
+    page = _page(access, round_id, request)
+    figures = page.figures
+    current = page.by_number.get(number)
+    if current is None:
+        raise Http404("No such characteristic in this round's edition.")
+    numbers = [c.number for c in page.characteristics]
+    at = numbers.index(number)
+    indicators = list(current.indicators.all())
+    distributions = []
+    if figures.shown:
+        for code, indicator in enumerate(indicators, 1):
+            d = figures.distributions[indicator.pk]
+            percents = [
+                round(100 * c / d.respondents, 1) if d.respondents else 0.0
+                for c in [*d.counts, d.dont_know]
+            ]
+            distributions.append(
+                {
+                    "code": f"{number}.{code}",
+                    "indicator": indicator,
+                    "d": d,
+                    "cells": list(zip([*d.counts, d.dont_know], percents, strict=True)),
+                }
+            )
+    comments = []
+    if figures.shown and page.snapshot is not None:
+        comments = list(page.snapshot.comments.get(str(number), []))
+        random.shuffle(comments)
+    alpha, alpha_n = figures.alpha.get(number, (None, 0))
+    learn = next(
+        (item for item in group_results.learn_from(figures) if item.number == number), None
+    )
+    examples = list(Example.objects.filter(characteristic=current).order_by("position"))
+    rows = [("Collaboration", "collaboration", figures.total[number])]
+    rows += [(row.label, "team", row.figures[number]) for row in figures.teams.rows]
+    rows += [(row.label, "group", row.figures[number]) for row in figures.groups.rows]
+    return render(
+        request,
+        "results/characteristic.html",
+        _context(
+            request,
+            access,
+            page,
+            characteristic=current,
+            rows=rows,
+            distributions=distributions,
+            chart=page.charts.get("distributions", {}).get(str(number)),
+            views_differ=[d for d in distributions if d["d"].views_differ],
+            high_dont_know=[d for d in distributions if d["d"].high_dont_know],
+            comments=comments,
+            alpha=alpha,
+            alpha_n=alpha_n,
+            alpha_low=scoring.ALPHA_LOW,
+            alpha_min=max(scoring.ALPHA_MIN_RESPONSES, page.round.min_group_size),
+            learn=learn,
+            examples=examples,
+            previous_characteristic=page.characteristics[at - 1] if at > 0 else None,
+            next_characteristic=page.characteristics[at + 1] if at + 1 < len(numbers) else None,
+            answer_labels=["1", "2", "3", "4", "5", "Don’t know"],
+        ),
+    )
+
+
+@facilitator_view(methods=("GET", "HEAD"))
+def perspectives(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
+    page = _page(access, round_id, request)
+    gaps = group_results.perspective_gaps(page.figures)
+    return render(
+        request,
+        "results/perspectives.html",
+        _context(request, access, page, gaps=gaps, by_number=page.by_number),
+    )
+
+
+@facilitator_view(methods=("GET", "HEAD"))
+def learn(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
+    page = _page(access, round_id, request)
+    items = group_results.learn_from(page.figures)
+    examples: dict[int, list[Example]] = {}
+    for example in (
+        Example.objects.filter(characteristic__version=page.round.framework_version)
+        .select_related("characteristic")
+        .order_by("position")
+    ):
+        examples.setdefault(example.characteristic.number, []).append(example)
+    return render(
+        request,
+        "results/learn.html",
+        _context(
+            request,
+            access,
+            page,
+            items=[
+                {
+                    "item": item,
+                    "characteristic": page.by_number[item.number],
+                    "examples": examples.get(item.number, []),
+                }
+                for item in items
+            ],
+        ),
+    )
+
+
+@facilitator_view(read=Role.VIEWER, write=Role.VIEWER, methods=("POST",))
+def team_names(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
+    """Show teams by name, or as Team A, B, … for a shared screen; kept per user and round."""
+    round = round_of(access, round_id)
+    choice = request.POST.get("anonymise")
+    if choice not in ("0", "1"):
+        return HttpResponseBadRequest("Choose to show team names or letters.")
+    with transaction.atomic():
+        ResultsPreference.objects.update_or_create(
+            user=request.user, round=round, defaults={"anonymise_teams": choice == "1"}
+        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("results_overview", args=[access.collaboration.pk, round.pk])
+    return redirect(back)

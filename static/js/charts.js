@@ -1,0 +1,48 @@
+/* Draws every chart of a page from the plotly figure it carries (json_script, built on the
+   server by assessments/figures.py). Every chart has a table with the same numbers beside it, so
+   without JavaScript nothing is lost. No inline script: the CSP holds.
+
+   Team overlays: the checkboxes of a form[data-chart] switch traces, and the table columns
+   marked data-series with the same key, on and off at once (the form's button does the same
+   without JavaScript, by reloading the page). */
+(function () {
+  "use strict";
+  var CONFIG = { displayModeBar: false, responsive: true };
+
+  function draw(holder) {
+    var source = document.getElementById(holder.getAttribute("data-figure"));
+    if (!source || !window.Plotly) { return; }
+    var figure = JSON.parse(source.textContent);
+    if (!figure || !figure.data) { return; }
+    // No mode bar: its "download" button loads a blob: image, which the CSP blocks.
+    window.Plotly.newPlot(holder, figure.data, figure.layout || {}, CONFIG);
+  }
+
+  function wireToggles(form) {
+    var holder = document.getElementById(form.getAttribute("data-chart"));
+    if (!holder) { return; }
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.hidden = true; }
+    form.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!box.matches("input[data-trace]")) { return; }
+      var index = parseInt(box.getAttribute("data-trace"), 10);
+      window.Plotly.restyle(holder, { visible: box.checked ? true : "legendonly" }, [index]);
+      // The table shows the same series as the chart.
+      Array.prototype.forEach.call(
+        document.querySelectorAll("[data-series]"),
+        function (cell) { if (cell.getAttribute("data-series") === box.value) { cell.hidden = !box.checked; } }
+      );
+      // Keep the address in step, so that a reload or a shared link shows the same.
+      var params = new URLSearchParams(new FormData(form));
+      window.history.replaceState(null, "", "?" + params.toString());
+    });
+  }
+
+  function start() {
+    if (!window.Plotly) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), draw);
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-chart]"), wireToggles);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+}());

@@ -1,0 +1,351 @@
+"""Facilitators' group results: rollups kept by the submit service, the snapshot that moves only by
+k, what the pages show and hide, and their query counts.
+
+Personas (tests/conftest.py): Fred facilitates the Northshire Stroke Network, Vera views it, Oscar
+owns another collaboration.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from assessments import rollups
+from assessments.models import ResultsPreference, RoundRollup, RoundSnapshot, Team
+from assessments.services.results import results_rebuild
+from tests.assessments.results_data import submit, synthetic_snapshot
+from tests.conftest import signed_in
+
+PAGES = [
+    ("results_overview", ()),
+    ("results_heatmap", ()),
+    ("results_characteristic", (3,)),
+    ("results_perspectives", ()),
+    ("results_learn", ()),
+]
+
+
+def url(name, round, *args):
+    return reverse(name, args=[round.collaboration_id, round.pk, *args])
+
+
+def teams(round):
+    return list(Team.objects.filter(collaboration=round.collaboration).order_by("name"))
+
+
+def json_block(html: str, element_id: str):
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html)
+    return json.loads(match.group(1)) if match else None
+
+
+def fill(round, counts: dict[str, int], *, value=4, group="partner_staff"):
+    """Submit ``counts[team name]`` responses per team through the submit service."""
+    by_name = {t.name: t for t in teams(round)}
+    for name, count in counts.items():
+        for _ in range(count):
+            submit(round, team=by_name[name], group=group, value=value)
+
+
+# --- Rollups and the snapshot -----------------------------------------------------------------
+
+
+def test_the_rollup_added_at_each_submit_equals_one_rebuilt_from_the_answers(open_round):
+    acute, community, social = teams(open_round)
+    for i in range(7):
+        submit(
+            open_round,
+            team=[acute, community, social][i % 3],
+            group=["patient", "clinician", ""][i % 3],
+            value=lambda indicator, i=i: [1, 2, 3, 4, 5, None][(indicator.pk + i) % 6],
+            modes=("shared-delivery",) if i % 2 else (),
+        )
+    incremental = RoundRollup.objects.get(round=open_round)
+    assert incremental.responses == 7
+    kept = incremental.data
+    rebuilt = results_rebuild(round=open_round)
+    assert rebuilt.data == kept
+    assert rebuilt.responses == 7
+
+
+def test_the_snapshot_moves_only_once_k_new_responses_have_arrived(open_round):
+    assert open_round.min_group_size == 5
+    acute = teams(open_round)[0]
+    for _ in range(4):
+        submit(open_round, team=acute)
+    assert not RoundSnapshot.objects.filter(round=open_round).exists()
+    submit(open_round, team=acute)
+    assert RoundSnapshot.objects.get(round=open_round).responses == 5
+    for _ in range(4):
+        submit(open_round, team=acute, value=1)
+    snapshot = RoundSnapshot.objects.get(round=open_round)
+    assert snapshot.responses == 5  # 4 new: not yet
+    everyone = rollups.combine(snapshot.data, snapshot.data["cells"])
+    assert everyone["n"] == 5
+    submit(open_round, team=acute, value=1)
+    assert RoundSnapshot.objects.get(round=open_round).responses == 10
+
+
+def test_the_page_between_two_submissions_does_not_change(open_round, fred):
+    fill(open_round, {"Acute Trust": 5, "Community Services": 5})
+    client = signed_in(fred)
+    before = client.get(url("results_heatmap", open_round)).content.decode()
+    submit(open_round, team=teams(open_round)[0], value=1)
+    after = client.get(url("results_heatmap", open_round)).content.decode()
+    assert _without_csrf(before) == _without_csrf(after)
+
+
+def _without_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_comments_come_from_the_snapshot_only(open_round, fred):
+    acute = teams(open_round)[0]
+    for i in range(5):
+        submit(open_round, team=acute, comments={3: f"Included comment {i}"})
+    submit(open_round, team=acute, comments={3: "Too new to show"})
+    html = signed_in(fred).get(url("results_characteristic", open_round, 3)).content.decode()
+    assert html.count("Included comment") == 5
+    assert "Too new to show" not in html
+
+
+# --- What the pages show --------------------------------------------------------------------------
+
+
+def test_before_k_responses_no_figure_is_shown(open_round, vera):
+    fill(open_round, {"Acute Trust": 4})
+    client = signed_in(vera)
+    for name, args in PAGES:
+        response = client.get(url(name, open_round, *args))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert "Group results appear once at least <strong>5 responses</strong>" in html
+        assert "radar-figure" not in html and "Acute Trust" not in html
+        assert "plotly" not in html.split("</head>")[1]  # no chart library without charts
+
+
+def test_a_small_team_shows_no_figure_and_a_complement_is_hidden_with_it(open_round, vera):
+    fill(open_round, {"Acute Trust": 8, "Community Services": 6, "Social Care": 2})
+    html = signed_in(vera).get(url("results_heatmap", open_round)).content.decode()
+    table = html[html.index('<caption id="heatmap-caption-1"') :]
+    table = table[: table.index("</table>")]
+    rows = {
+        re.search(r'<th scope="row">([^<]*)</th>', row).group(1): row
+        for row in re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table, re.S)
+    }
+    assert "fewer than 5" in rows["Social Care"] and "band band-" not in rows["Social Care"]
+    # Social Care alone hidden would be the collaboration minus the other two: one more hidden.
+    assert "not shown" in rows["Community Services"]
+    assert "band band-" not in rows["Community Services"]
+    assert rows["Acute Trust"].count("band band-") == 8
+
+
+def test_chart_and_table_show_the_same_collaboration_figures(open_round, fred):
+    fill(open_round, {"Acute Trust": 5}, value=4)
+    fill(open_round, {"Community Services": 5}, value=2)
+    fill(open_round, {"Social Care": 5}, value=3)
+    html = signed_in(fred).get(url("results_overview", open_round)).content.decode()
+    figure = json_block(html, "radar-figure")
+    collaboration = next(t for t in figure["data"] if t.get("meta") == "collaboration")
+    assert collaboration["r"][:-1] == [3.0] * 8  # (5×4 + 5×2 + 5×3) / 15
+    table = html[html.index('id="radar-table-caption"') :]
+    means = re.findall(
+        r'<span class="band band-developing">([0-9.]+)</span>', table.split("</table>")[0]
+    )
+    assert [float(m) for m in means[:8]] == collaboration["r"][:-1]
+    teams_on_chart = [
+        t["meta"] for t in figure["data"] if str(t.get("meta", "")).startswith("team:")
+    ]
+    assert len(teams_on_chart) == 3
+    team_values = {
+        t["meta"]: t["r"][:-1] for t in figure["data"] if t.get("meta") in teams_on_chart
+    }
+    assert sorted(v[0] for v in team_values.values()) == [2.0, 3.0, 4.0]
+
+
+def test_a_team_without_responses_hides_the_team_breakdown_rather_than_pin_it(open_round, fred):
+    # Acute 5 and Community hidden (5) would leave Social Care pinned to 0 by subtraction.
+    fill(open_round, {"Acute Trust": 5, "Community Services": 5})
+    html = signed_in(fred).get(url("results_overview", open_round)).content.decode()
+    figure = json_block(html, "radar-figure")
+    assert not [t for t in figure["data"] if str(t.get("meta", "")).startswith("team:")]
+    heatmap = signed_in(fred).get(url("results_heatmap", open_round)).content.decode()
+    assert "Not shown yet: with the responses so far, showing any teams" in heatmap
+
+
+def test_team_overlays_switch_on_without_javascript(open_round, fred):
+    fill(open_round, {"Acute Trust": 5, "Community Services": 5, "Social Care": 5})
+    acute = teams(open_round)[0]
+    html = signed_in(fred).get(url("results_overview", open_round), {"show": f"team:{acute.pk}"})
+    html = html.content.decode()
+    figure = json_block(html, "radar-figure")
+    visible = {
+        t["name"]: t["visible"] for t in figure["data"] if str(t.get("meta")).startswith("team:")
+    }
+    assert visible == {
+        "Acute Trust": True,
+        "Community Services": "legendonly",
+        "Social Care": "legendonly",
+    }
+    assert f'<th scope="col" data-series="team:{acute.pk}">Acute Trust</th>' in html
+
+
+def test_teams_as_letters_stick_for_that_user_and_round(open_round, fred, vera):
+    fill(open_round, {"Acute Trust": 5, "Community Services": 5, "Social Care": 5})
+    client = signed_in(fred)
+    response = client.post(
+        url("results_team_names", open_round),
+        {"anonymise": "1", "next": url("results_heatmap", open_round)},
+    )
+    assert response.status_code == 302 and response.url == url("results_heatmap", open_round)
+    for name, args in PAGES:
+        html = client.get(url(name, open_round, *args)).content.decode()
+        assert "Acute Trust" not in html and "Community Services" not in html, name
+        assert "Social Care" not in html, name
+    assert "Team A" in client.get(url("results_heatmap", open_round)).content.decode()
+    figure = json_block(
+        client.get(url("results_overview", open_round)).content.decode(), "radar-figure"
+    )
+    assert {t["name"] for t in figure["data"] if str(t.get("meta")).startswith("team:")} == {
+        "Team A",
+        "Team B",
+        "Team C",
+    }
+    # Vera still sees names; Fred's choice is his, for this round.
+    assert "Acute Trust" in signed_in(vera).get(url("results_heatmap", open_round)).content.decode()
+    assert ResultsPreference.objects.get(user=fred, round=open_round).anonymise_teams
+    client.post(url("results_team_names", open_round), {"anonymise": "0"})
+    assert "Acute Trust" in client.get(url("results_heatmap", open_round)).content.decode()
+
+
+def test_team_names_refuses_bad_input_and_an_outside_next(open_round, fred):
+    client = signed_in(fred)
+    assert client.post(url("results_team_names", open_round), {}).status_code == 400
+    response = client.post(
+        url("results_team_names", open_round), {"anonymise": "1", "next": "https://evil.example/"}
+    )
+    assert response.url == url("results_overview", open_round)
+
+
+def test_heatmap_sorts_by_a_characteristic_without_javascript(open_round, fred):
+    fill(open_round, {"Acute Trust": 5}, value=2)
+    fill(open_round, {"Community Services": 5}, value=5)
+    fill(open_round, {"Social Care": 5}, value=3)
+    client = signed_in(fred)
+
+    def order(params):
+        html = client.get(url("results_heatmap", open_round), params).content.decode()
+        table = html[html.index('id="heatmap-caption-1"') :].split("</table>")[0]
+        return re.findall(r'<th scope="row">([^<]*)</th>', table)[1:]
+
+    assert order({"sort": "3", "order": "asc"}) == [
+        "Community Services",
+        "Social Care",
+        "Acute Trust",
+    ]
+    assert order({"sort": "3", "order": "desc"}) == [
+        "Acute Trust",
+        "Social Care",
+        "Community Services",
+    ]
+    assert order({"sort": "name"}) == ["Acute Trust", "Community Services", "Social Care"]
+    assert order({"sort": "nonsense", "order": "sideways"}) == order({})
+
+
+def test_views_differ_and_learn_from(open_round, fred):
+    fill(open_round, {"Acute Trust": 5}, value=5)
+    fill(open_round, {"Community Services": 5}, value=1)
+    fill(open_round, {"Social Care": 5}, value=4)
+    client = signed_in(fred)
+    html = client.get(url("results_characteristic", open_round, 3)).content.decode()
+    assert "Views differ" in html
+    learn = client.get(url("results_learn", open_round)).content.decode()
+    section = learn[learn.index('id="learn-3"') :].split("</section>")[0]
+    assert "<strong>Acute Trust</strong>: 5.00 (n=5)" in section
+    assert "Community Services (1.00)" in section
+
+
+def test_perspective_gaps_list_the_largest_first(open_round, fred):
+    acute, community, _ = teams(open_round)
+    for _ in range(5):
+        submit(open_round, team=acute, group="patient", value=2)
+        submit(open_round, team=community, group="partner_staff", value=5)
+    html = signed_in(fred).get(url("results_perspectives", open_round)).content.decode()
+    assert "Staff of a partner organisation: 5.00" in html
+    assert "Patient or service user: 2.00" in html
+    assert '<td class="text-end">3.00</td>' in html
+
+
+def test_another_collaborations_results_are_a_404(open_round, oscar, other_collaboration_round):
+    client = signed_in(oscar)
+    for name, args in PAGES:
+        assert client.get(url(name, open_round, *args)).status_code == 404
+    assert client.post(url("results_team_names", open_round), {"anonymise": "1"}).status_code == 404
+
+
+def test_signed_out_visitors_go_to_sign_in(open_round, anon_client):
+    response = anon_client.get(url("results_overview", open_round))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_characteristic_not_in_the_edition_is_a_404(open_round, fred):
+    assert signed_in(fred).get(url("results_characteristic", open_round, 9)).status_code == 404
+
+
+def test_results_pages_load_at_most_450_kb_of_javascript_gzipped(open_round, fred):
+    fill(open_round, {"Acute Trust": 5})
+    html = signed_in(fred).get(url("results_characteristic", open_round, 1)).content.decode()
+    scripts = re.findall(r'<script src="/static/([^"]+)"', html)
+    assert any("plotly" in s for s in scripts)
+    total = 0
+    for path in scripts:
+        file = Path(settings.BASE_DIR) / "static" / re.sub(r"\.[0-9a-f]{12}\.", ".", path)
+        total += len(gzip.compress(file.read_bytes(), 9))
+    assert total <= 450_000, total
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def _warm(client, round):
+    for name, args in PAGES:
+        assert client.get(url(name, round, *args)).status_code == 200
+
+
+@pytest.mark.parametrize("name,args", PAGES)
+def test_query_counts_do_not_grow_with_teams_or_responses(
+    name, args, open_round, fred, django_assert_num_queries
+):
+    client = signed_in(fred)
+    counts = []
+    for team_count, responses in [(1, 10), (20, 5_000)]:
+        existing = teams(open_round)
+        for i in range(len(existing), team_count):
+            Team.objects.create(collaboration=open_round.collaboration, name=f"Team {i:02d}")
+        synthetic_snapshot(open_round, teams(open_round)[:team_count], responses)
+        _warm(client, open_round)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(name, open_round, *args)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    # Session and user, membership, round, snapshot, characteristics and indicators, preference,
+    # teams, offered groups; then per page: the overview's value modes, weights, suggestions
+    # (+ considerations, key steps, examples) and value-mode list; a characteristic's examples;
+    # the learn-from page's examples.
+    expected = {
+        "results_overview": 17,
+        "results_heatmap": 10,
+        "results_characteristic": 11,
+        "results_perspectives": 10,
+        "results_learn": 11,
+    }[name]
+    with django_assert_num_queries(expected):
+        client.get(url(name, open_round, *args))
