@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, IndividualLink, Response
+from assessments.models import Answer, IndividualLink, Response, RoundRollup, RoundSnapshot
+from assessments.services.results import results_rebuild
 from tests.assessments.helpers import answer_page, follow_invitation, resume_token, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,6 +98,13 @@ def test_100_concurrent_submissions_of_different_drafts_store_all_100(
     assert statuses == [302] * 100, statuses
     assert Response.objects.filter(round=team_link.round, status="submitted").count() == 100
     assert write_log.count("submit") == 100
+    # The group results' rollup counted each of them once, in the submit's transaction: the
+    # same as one rebuilt from the answers afterwards; and its snapshot moved by k at most.
+    rollup = RoundRollup.objects.get(round=team_link.round)
+    assert rollup.responses == 100
+    kept = rollup.data
+    assert results_rebuild(round=team_link.round).data == kept
+    assert RoundSnapshot.objects.get(round=team_link.round).responses > 100 - 5
 
 
 def test_concurrent_saves_of_one_page_keep_one_answer_per_item(team_link, content):

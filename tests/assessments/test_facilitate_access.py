@@ -52,6 +52,13 @@ EXPECTED = {
     "facilitate_invitations": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
     "facilitate_remind": row([L, N, 405, 405, 405], [L, N, 403, 302, 302]),
     "facilitate_tracking": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    # Group results: every member reads them; the team-names switch is each member's own.
+    "results_overview": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "results_heatmap": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "results_characteristic": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "results_perspectives": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "results_learn": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "results_team_names": row([L, N, 405, 405, 405], [L, N, 400, 400, 400]),
 }
 
 
@@ -61,7 +68,7 @@ def facilitator_url_names() -> set[str]:
     def walk(patterns):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                if pattern.name and pattern.name.startswith("facilitate_"):
+                if pattern.name and pattern.name.startswith(("facilitate_", "results_")):
                     names.add(pattern.name)
             else:
                 walk(pattern.url_patterns)
@@ -82,6 +89,7 @@ def world(collaboration, open_round, team_link, olive, fred, vera, oscar):
         "round_id": open_round.pk,
         "team_id": team_link.team_id,
         "membership_id": Membership.objects.get(user=fred, collaboration=collaboration).pk,
+        "number": 1,
         "clients": {
             "anonymous": Client(),
             "outsider": signed_in(oscar),
