@@ -227,7 +227,7 @@ def distribution_bars(figures: RoundFigures, number: int, codes: list[str]) -> d
         "barmode": "stack",
         "xaxis": {"range": [0, 100], "ticksuffix": "%", "title": {"text": "Share of answers"}},
         "yaxis": {"autorange": "reversed", "type": "category"},
-        "legend": {"orientation": "h", "y": -0.3},
+        "legend": {"orientation": "h", "y": -0.3, "traceorder": "normal"},
         "margin": {"l": 50, "r": 20, "t": 10, "b": 90},
         "height": 120 + 36 * len(codes),
         "paper_bgcolor": "rgba(0,0,0,0)",
