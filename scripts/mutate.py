@@ -419,6 +419,94 @@ MUTATIONS = [
             "tests/assessments/test_invitations.py::test_addresses_are_erased_the_configured_days_after_the_round_closes"
         ],
     ),
+    # --- Group results (issue 8) ---------------------------------------------------------------
+    Mutation(
+        "group results: hidden groups together count none or at least k (protect_figures)",
+        "assessments/disclosure.py",
+        "        return (0 < together < k) or (len(hidden) == 1 and together > 0)",
+        "        return False",
+        [
+            "tests/assessments/test_group_results_property.py",
+            "tests/assessments/test_group_results_pages.py::test_a_small_team_shows_no_figure_and_a_complement_is_hidden_with_it",
+        ],
+    ),
+    Mutation(
+        "group results: a group whose response count is hidden shows no figure",
+        "assessments/group_results.py",
+        "    forced = {key for key, cell in count_cells.items() if not cell.shown}",
+        "    forced = set()",
+        ["tests/assessments/test_group_results_property.py"],
+    ),
+    Mutation(
+        "group results: the collaboration's figure needs k respondents with a score",
+        "assessments/group_results.py",
+        "        if disclosure.may_show(n, k):\n            total[c.number]",
+        "        if n >= 2:\n            total[c.number]",
+        ["tests/assessments/test_group_results_property.py"],
+    ),
+    Mutation(
+        "snapshot: moves only once k new responses have arrived",
+        "assessments/services/results.py",
+        "    if rollup.responses - included < round.min_group_size:",
+        "    if rollup.responses - included < 1:",
+        [
+            "tests/assessments/test_group_results_pages.py::test_the_snapshot_moves_only_once_k_new_responses_have_arrived",
+            "tests/assessments/test_group_results_pages.py::test_the_page_between_two_submissions_does_not_change",
+        ],
+    ),
+    Mutation(
+        "rollup: each submission is added in the submit's transaction",
+        "assessments/services/respond.py",
+        "        rollup_add_response(response=submitted, round=round)",
+        "        pass",
+        [
+            "tests/assessments/test_group_results_pages.py::test_the_rollup_added_at_each_submit_equals_one_rebuilt_from_the_answers",
+            "tests/assessments/test_concurrency.py::test_100_concurrent_submissions_of_different_drafts_store_all_100",
+        ],
+    ),
+    Mutation(
+        "rollup: concurrent submissions queue on the rollup row (select_for_update)",
+        "assessments/services/results.py",
+        "    rollup, _ = RoundRollup.objects.select_for_update().get_or_create(round_id=round_id)",
+        "    rollup, _ = RoundRollup.objects.get_or_create(round_id=round_id)",
+        [
+            "tests/assessments/test_concurrency.py::test_100_concurrent_submissions_of_different_drafts_store_all_100"
+        ],
+        # SQLite's IMMEDIATE transactions serialise writers anyway.
+        database="postgresql",
+    ),
+    Mutation(
+        "group statistics: one respondent is not a group",
+        "assessments/scoring.py",
+        "    if n < MIN_GROUP_N:",
+        "    if n < 1:",
+        ["tests/assessments/test_scoring.py::test_a_group_of_one_has_no_figures"],
+    ),
+    Mutation(
+        "display and band agree: the score filter rounds as the band does",
+        "assessments/templatetags/ca_format.py",
+        '    return "–" if value is None else str(scoring.shown(value))',
+        '    return "–" if value is None else f"{float(value):.2f}"',
+        [
+            "tests/assessments/test_scoring.py::test_a_group_mean_of_exactly_2_995_shows_as_3_00_and_has_3_00s_band"
+        ],
+    ),
+    Mutation(
+        "group statistics: the agree share counts each person once, not each answer",
+        "assessments/scoring.py",
+        "        agree=_scaled(respondent.agree, respondent.answered),",
+        "        agree=respondent.agree * SCALE // 3,",
+        ["tests/assessments/test_scoring.py::test_group_mean_n_sd_shares"],
+    ),
+    Mutation(
+        "team names: Team A, B, … for a shared screen",
+        "assessments/results.py",
+        '    return [(t.pk, f"Team {_letters(i)}") for i, t in enumerate(ordered)]',
+        "    return [(t.pk, t.name) for t in ordered]",
+        [
+            "tests/assessments/test_group_results_pages.py::test_teams_as_letters_stick_for_that_user_and_round"
+        ],
+    ),
 ]
 
 

@@ -329,7 +329,10 @@ def test_a_group_mean_of_exactly_2_995_shows_as_3_00_and_has_3_00s_band():
     assert band(g.mean, **DEFAULT_BANDS) == DEVELOPING  # 3.00 is developing, as shown
     # The same figure through the template filter: display and band agree.
     assert score_filter(g.mean) == "3.00"
-    assert score_filter(2.995) == "3.00"  # a float 2.995 is 2.99499…: shown as written
+    assert score_filter(2.995) == "3.00"
+    # 3.005 exactly is 3.01, halves up; as a float (3.00499…) it would print as 3.00.
+    assert score_filter(Fraction(601, 200)) == "3.01"
+    assert f"{601 / 200:.2f}" == "3.00"
     assert score_filter(2.994) == "2.99"
     assert band(2.994, **DEFAULT_BANDS) == PRIORITY
 
