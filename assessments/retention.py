@@ -6,6 +6,9 @@
 - Drafts abandoned in any round that closed more than a week ago (they can never be submitted).
 - Invitees' e-mail addresses, ``INVITATION_EMAIL_RETENTION_DAYS`` after their round closed (the
   links stay, without an address, until the responses go).
+- The copies of those responses' comments kept in the round's results snapshot. The snapshot's
+  sums stay: they are group figures, about at least the minimum group size, and later rounds
+  compare with them.
 
 "Closed" is the round's closing date. Run daily by ``manage.py apply_retention`` (see README).
 """
@@ -19,7 +22,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from assessments.models import IndividualLink, Response
+from assessments.models import IndividualLink, Response, RoundSnapshot
 
 ABANDONED_DRAFT_GRACE = timedelta(days=7)
 
@@ -64,6 +67,9 @@ def retention_apply(*, today: date, dry_run: bool = False) -> RetentionReport:
     if not dry_run:
         # Responses first: a draft still points at its personal link.
         expired.delete()
+        RoundSnapshot.objects.filter(round__closes_on__lt=report.expired_before).exclude(
+            comments={}
+        ).update(comments={})
         abandoned.delete()
         links.delete()
         addresses.update(email="")

@@ -94,6 +94,29 @@ def test_responses_comments_and_links_go_after_the_retention_period(closed_round
     assert Round.objects.filter(pk=round.pk).exists()  # the round itself stays
 
 
+def test_comments_kept_in_the_results_snapshot_go_with_the_responses(closed_round_with_data):
+    from assessments.models import RoundSnapshot
+
+    round, _, _ = closed_round_with_data
+    RoundSnapshot.objects.create(
+        round=round,
+        responses=5,
+        taken_on=date(2026, 1, 30),
+        data={"cells": {}},
+        comments={"1": ["a comment kept for the results"]},
+    )
+    with _at(date(2029, 1, 31)):
+        _run()
+    assert RoundSnapshot.objects.get(round=round).comments == {
+        "1": ["a comment kept for the results"]
+    }
+    with _at(date(2029, 2, 1)):
+        _run()
+    snapshot = RoundSnapshot.objects.get(round=round)
+    assert snapshot.comments == {}
+    assert snapshot.data == {"cells": {}}  # the group sums stay for later rounds' comparisons
+
+
 def test_other_rounds_are_untouched(closed_round_with_data, other_collaboration_round, content):
     from django.test import Client
 
