@@ -1,9 +1,27 @@
 """The demo data that `make run` loads."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
-from assessments.models import Collaboration, Round, TeamLink
+from assessments import group_results
+from assessments.demo import DEMO_FACILITATOR, DEMO_GOVERNANCE_LEADER, DEMO_TEAMS, demo_load
+from assessments.disclosure import FEWER_THAN_K
+from assessments.models import (
+    Answer,
+    Collaboration,
+    Comment,
+    IndividualLink,
+    Response,
+    Round,
+    RoundRollup,
+    RoundSnapshot,
+    StakeholderGroup,
+    Team,
+    TeamLink,
+)
+from assessments.results import group_results_page
 
 pytestmark = pytest.mark.django_db
 
@@ -11,11 +29,15 @@ pytestmark = pytest.mark.django_db
 def test_load_demo_creates_an_open_round_and_prints_links_once(content, capsys, client):
     call_command("load_demo")
     out = capsys.readouterr().out
-    round = Round.objects.get()
+    round = Round.objects.get(status=Round.Status.OPEN)
     assert round.is_accepting
-    assert TeamLink.objects.filter(round=round).count() == 4
-    link = TeamLink.objects.first()
+    assert f"Demo round: {round} (open)" in out
+    assert TeamLink.objects.filter(round=round).count() == 5
+    link = round.team_links.first()
     assert f"/i/{link.token}/" in out
+    # Only the open round's links are printed.
+    for old in TeamLink.objects.exclude(round=round):
+        assert old.token not in out
     # The printed link works.
     response = client.get(f"/i/{link.token}/")
     assert response.status_code == 302
@@ -30,7 +52,7 @@ def test_the_demo_has_a_facilitator_whose_sign_in_is_printed_with_debug_on(
 ):
     from django.test import Client
 
-    from assessments.models import CanvasAnswer, IndividualLink, Membership
+    from assessments.models import CanvasAnswer, Membership
 
     settings.DEBUG = True
     call_command("load_demo", "--base-url", "http://127.0.0.1:8123")
@@ -52,9 +74,148 @@ def test_the_demo_has_a_facilitator_whose_sign_in_is_printed_with_debug_on(
 
 
 def test_without_debug_no_password_is_set_or_printed(content, capsys, settings):
-    from django.contrib.auth import get_user_model
-
     settings.DEBUG = False
     call_command("load_demo")
     assert "password" not in capsys.readouterr().out
     assert not get_user_model().objects.get(username="demo-facilitator").has_usable_password()
+
+
+def test_the_demo_has_five_teams_and_two_closed_rounds_before_the_open_one(content):
+    open_round = demo_load()
+    collaboration = Collaboration.objects.get()
+    assert Team.objects.filter(collaboration=collaboration).count() == len(DEMO_TEAMS) == 5
+    offered = set(collaboration.offered_groups.values_list("group", flat=True))
+    assert {
+        StakeholderGroup.PARTNER_STAFF,
+        StakeholderGroup.CLINICIAN,
+        StakeholderGroup.MANAGER,
+        StakeholderGroup.PATIENT,
+        StakeholderGroup.CARER,
+    } <= offered
+    assert collaboration.value_modes.exists()
+
+    rounds = list(Round.objects.order_by("opens_on"))
+    assert len(rounds) == 3
+    assert [r.status for r in rounds] == ["closed", "closed", "open"]
+    assert rounds[-1] == open_round and open_round.is_accepting
+    today = timezone.localdate()
+    for round in rounds[:2]:
+        assert round.closes_on < today and round.availability == "closed"
+    assert len({r.title for r in rounds}) == 3
+    assert {r.framework_version_id for r in rounds} == {collaboration.framework_version_id}
+    for round in rounds:
+        # Value modes recorded as when the round opened; a team link per team.
+        assert round.opened_on == round.opens_on
+        assert set(round.value_modes.all()) == set(collaboration.value_modes.all())
+        assert round.team_links.count() == 5
+
+
+def test_the_demo_rounds_hold_about_150_submitted_responses_with_rollups_and_snapshots(content):
+    demo_load()
+    submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
+    assert 130 <= submitted.count() <= 170
+    assert not Response.objects.exclude(status=Response.Status.SUBMITTED).exists()
+    assert not submitted.filter(individual_link__isnull=False).exists()
+    for round in Round.objects.all():
+        count = submitted.filter(round=round).count()
+        assert count >= 40
+        assert RoundSnapshot.objects.get(round=round).responses == count
+        assert RoundRollup.objects.get(round=round).responses == count
+        assert not submitted.filter(round=round, submitted_on__lt=round.opens_on).exists()
+        assert not submitted.filter(round=round, submitted_on__gt=round.closes_on).exists()
+        assert not submitted.filter(round=round, submitted_on__gt=timezone.localdate()).exists()
+        # Every team and several stakeholder groups answered.
+        assert set(submitted.filter(round=round).values_list("team", flat=True)) == set(
+            Team.objects.values_list("pk", flat=True)
+        )
+        assert submitted.filter(round=round).values("stakeholder_group").distinct().count() >= 5
+
+    answers = Answer.objects.filter(response__in=submitted)
+    dont_know = answers.filter(value__isnull=True).count()
+    assert 0.02 * answers.count() < dont_know < 0.15 * answers.count()
+    assert answers.filter(value__in=[2, 3, 4, 5]).count() > 0.8 * answers.count()
+    items = content.characteristics.values("indicators").count()
+    assert answers.count() < submitted.count() * items  # a few items skipped
+    comments = Comment.objects.filter(response__in=submitted)
+    assert 0.15 * submitted.count() <= comments.count() <= 0.35 * submitted.count()
+    assert comments.values("characteristic").distinct().count() >= 4
+    chosen = Response.value_modes.through.objects.filter(response__in=submitted)
+    assert chosen.values("response").distinct().count() > submitted.count() / 2
+
+
+def _figures(round):
+    facilitator = get_user_model().objects.get(username=DEMO_FACILITATOR)
+    return group_results_page(round, facilitator).figures
+
+
+def test_every_group_results_view_of_the_open_round_has_something_to_show(content):
+    round = demo_load()
+    figures = _figures(round)
+    assert figures.shown and figures.responses == round.responses.count()
+    numbers = [c.number for c in figures.characteristics]
+
+    # Views differ on the indicators of at least one characteristic.
+    assert any(group_results.views_differ(figures, number) for number in numbers)
+
+    # Carers answered, but fewer than the minimum group size: their row is hidden.
+    rows = {row.key: row for row in figures.groups.rows}
+    carers = rows[f"group:{StakeholderGroup.CARER}"]
+    assert 0 < round.responses.filter(stakeholder_group=StakeholderGroup.CARER).count() < 5
+    assert carers.responses.state == FEWER_THAN_K
+    assert all(figure.state == FEWER_THAN_K for figure in carers.figures.values())
+
+    # Patients see some characteristic noticeably lower than partner staff.
+    patients = rows[f"group:{StakeholderGroup.PATIENT}"]
+    staff = rows[f"group:{StakeholderGroup.PARTNER_STAFF}"]
+    assert patients.responses.shown and staff.responses.shown
+    assert any(
+        staff.figures[n].shown
+        and patients.figures[n].shown
+        and staff.figures[n].mean - patients.figures[n].mean >= 0.5
+        for n in numbers
+    )
+    assert group_results.perspective_gaps(figures)
+
+    # Every team is shown in the heatmap.
+    assert len(figures.teams.rows) == 5
+    assert all(row.responses.shown for row in figures.teams.rows)
+
+
+def test_one_team_leads_on_governance_in_every_round_and_the_collaboration_improves(content):
+    demo_load()
+    leader = Team.objects.get(name=DEMO_GOVERNANCE_LEADER)
+    governance = content.characteristics.get(name__icontains="overnance")
+    overall = []
+    for round in Round.objects.order_by("opens_on"):
+        figures = _figures(round)
+        learn = next(
+            entry
+            for entry in group_results.learn_from(figures)
+            if entry.number == governance.number
+        )
+        assert [row.key for row in learn.leaders] == [f"team:{leader.pk}"]
+        team = learn.leaders[0].figures[governance.number]
+        assert team.mean - learn.collaboration_mean >= group_results.LEARN_FROM_MARGIN
+        means = [figure.mean for figure in figures.total.values()]
+        assert all(figure.shown for figure in figures.total.values())
+        overall.append(sum(means) / len(means))
+    assert overall == sorted(overall) and overall[-1] - overall[0] > 0.2
+
+
+def test_the_demo_is_loaded_once_and_the_same_every_time(content, django_assert_max_num_queries):
+    with django_assert_max_num_queries(300):  # written in bulk, whatever the number of answers
+        round = demo_load()
+    models = [Collaboration, Team, Round, TeamLink, IndividualLink, Response, Answer, Comment]
+    counts = {model: model.objects.count() for model in models}
+    values = sorted(Answer.objects.values_list("indicator_id", "value"), key=str)
+
+    assert demo_load() == round
+    assert {model: model.objects.count() for model in models} == counts
+    assert get_user_model().objects.filter(username=DEMO_FACILITATOR).count() == 1
+
+    # Deterministic: loaded again from scratch, the answers are the same.
+    Response.objects.all().delete()
+    Collaboration.objects.all().delete()
+    get_user_model().objects.filter(username=DEMO_FACILITATOR).delete()
+    demo_load()
+    assert sorted(Answer.objects.values_list("indicator_id", "value"), key=str) == values
