@@ -136,6 +136,10 @@ def _breakdown(
         for key, cell in cells.items():
             if decided[key].shown:
                 figures[key][number] = _figure(cell, number, strength_min, developing_min)
+            elif key in forced:
+                # A row whose count is hidden says no more about its figures than about its
+                # count: "fewer than k" under a hidden count would tell how big the row is.
+                figures[key][number] = Figure(count_cells[key].state)
             else:
                 figures[key][number] = Figure(decided[key].state)
     rows = [

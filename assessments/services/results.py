@@ -100,6 +100,10 @@ def snapshot_move_if_due(*, round: Round, rollup: RoundRollup) -> bool:
             "figures": None,
         },
     )
+    # Later rounds draw this one as their "previous round": their charts are rebuilt too.
+    RoundSnapshot.objects.filter(
+        round__collaboration_id=round.collaboration_id, round__opens_on__gt=round.opens_on
+    ).update(figures=None)
     return True
 
 

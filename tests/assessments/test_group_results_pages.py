@@ -349,3 +349,34 @@ def test_query_counts_do_not_grow_with_teams_or_responses(
     }[name]
     with django_assert_num_queries(expected):
         client.get(url(name, open_round, *args))
+
+
+def test_the_previous_round_is_drawn_dashed_and_kept_up_to_date(open_round, fred):
+    from datetime import timedelta
+
+    from assessments.models import Round
+
+    earlier = Round.objects.create(
+        collaboration=open_round.collaboration,
+        framework_version=open_round.framework_version,
+        title="Spring round",
+        opens_on=open_round.opens_on - timedelta(days=120),
+        closes_on=open_round.closes_on,
+        status=Round.Status.OPEN,
+    )
+    fill(earlier, {"Acute Trust": 5}, value=2)
+    fill(open_round, {"Acute Trust": 5, "Community Services": 5, "Social Care": 5})
+    client = signed_in(fred)
+    figure = json_block(
+        client.get(url("results_overview", open_round)).content.decode(), "radar-figure"
+    )
+    previous = next(t for t in figure["data"] if t.get("meta") == "previous")
+    assert previous["r"][:-1] == [2.0] * 8 and previous["line"]["dash"] == "dash"
+    # The earlier round's figures move (k more responses): this round's chart follows.
+    fill(earlier, {"Acute Trust": 5}, value=4)
+    html = client.get(url("results_overview", open_round)).content.decode()
+    previous = next(
+        t for t in json_block(html, "radar-figure")["data"] if t.get("meta") == "previous"
+    )
+    assert previous["r"][:-1] == [3.0] * 8
+    assert "Spring round" in html
