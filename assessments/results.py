@@ -319,3 +319,59 @@ def group_results_page(round, user) -> GroupResultsPage:
             )
         charts = snapshot.figures
     return GroupResultsPage(round, snapshot, figures, characteristics, anonymised, charts)
+
+
+@dataclass
+class PlanItem:
+    priority: group_results.Priority
+    characteristic: Characteristic
+    suggestions: list[Suggestion]
+
+
+@dataclass
+class CollaborationPlan:
+    """What the collaboration should work on first, and its strengths, with suggestions."""
+
+    priorities: list[PlanItem]
+    strengths: list[PlanItem]
+    in_priority_band: bool  # False: none is in the priority band, the developing ones are listed
+    declared: list  # the value modes the round recorded when it opened
+
+
+def collaboration_plan(page: GroupResultsPage) -> CollaborationPlan:
+    """Priorities weighted by the value modes the round recorded when it opened (each saying
+    which mode weighted it up), and strengths, with their suggestions (6 queries)."""
+    modes = list(page.round.value_modes.all())
+    slugs = {m.slug for m in modes}
+    by_mode: dict[int, dict[str, float]] = {c.number: {} for c in page.characteristics}
+    rows = (
+        ValueModeWeight.objects.filter(characteristic__version=page.round.framework_version)
+        .order_by()
+        .values_list("characteristic__number", "value_mode__slug", "weight")
+    )
+    for number, slug, weight in rows:
+        if slug in slugs:
+            by_mode.setdefault(number, {})[slug] = float(weight)
+    weights = scoring.characteristic_weights(
+        {(n, m): w for n, weights in by_mode.items() for m, w in weights.items()}, slugs
+    )
+    reasons = {
+        n: [m.name for m in modes if w.get(m.slug, 1.0) > 1.0 and w[m.slug] == weights.get(n)]
+        for n, w in by_mode.items()
+    }
+    priorities, strengths = group_results.collaboration_priorities(page.figures, weights, reasons)
+    by_number = page.by_number
+    suggestions = _suggestions_for(
+        {(by_number[p.number].pk, p.figure.band) for p in [*priorities, *strengths]}
+    )
+
+    def item(p: group_results.Priority) -> PlanItem:
+        characteristic = by_number[p.number]
+        return PlanItem(p, characteristic, suggestions.get((characteristic.pk, p.figure.band), []))
+
+    return CollaborationPlan(
+        priorities=[item(p) for p in priorities],
+        strengths=[item(p) for p in strengths],
+        in_priority_band=any(p.figure.band == scoring.PRIORITY for p in priorities),
+        declared=modes,
+    )

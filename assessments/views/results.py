@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from assessments import group_results, scoring
 from assessments.access import Access, facilitator_view, round_of
 from assessments.models import ResultsPreference, Role
-from assessments.results import GroupResultsPage, _suggestions_for, group_results_page
+from assessments.results import GroupResultsPage, collaboration_plan, group_results_page
 from frameworks.models import Example, ValueMode
 
 SORT_ORDERS = ("asc", "desc")
@@ -97,42 +97,16 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
         for c in page.characteristics
     ]
 
-    # Priorities, weighted by the value modes the round recorded when it opened.
-    modes = list(page.round.value_modes.all())
-    weights_by_mode = _weights_by_mode(page, modes)
-    weights = {n: max(w.values(), default=1.0) for n, w in weights_by_mode.items()}
-    reasons = {
-        n: [m.name for m in modes if w.get(m.slug, 1.0) > 1.0 and w.get(m.slug) == weights[n]]
-        for n, w in weights_by_mode.items()
-    }
-    priorities, strengths = group_results.collaboration_priorities(figures, weights, reasons)
-    in_priority_band = any(p.figure.band == scoring.PRIORITY for p in priorities)
+    plan = collaboration_plan(page)
     by_number = page.by_number
-    suggestions = _suggestions_for(
-        {(by_number[p.number].pk, p.figure.band) for p in [*priorities, *strengths]}
-    )
-    cards = [
-        {
-            "priority": p,
-            "characteristic": by_number[p.number],
-            "suggestions": suggestions.get((by_number[p.number].pk, p.figure.band), []),
-        }
-        for p in priorities
-    ]
-    strength_cards = [
-        {
-            "priority": p,
-            "characteristic": by_number[p.number],
-            "suggestions": suggestions.get((by_number[p.number].pk, p.figure.band), []),
-        }
-        for p in strengths
-    ]
     differ = [
         (by_number[c.number], len(group_results.views_differ(figures, c.number)))
         for c in figures.characteristics
     ]
     all_modes = list(ValueMode.objects.order_by("position").values_list("slug", "name"))
-    alignment = group_results.value_mode_alignment(figures, all_modes, {m.slug for m in modes})
+    alignment = group_results.value_mode_alignment(
+        figures, all_modes, {m.slug for m in plan.declared}
+    )
     reliability = [
         (by_number[c.number], *figures.alpha.get(c.number, (None, 0)))
         for c in figures.characteristics
@@ -148,10 +122,10 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             toggles=toggles,
             chart_rows=chart_rows,
             team_columns=team_columns,
-            cards=cards,
-            strength_cards=strength_cards,
-            in_priority_band=in_priority_band,
-            declared=modes,
+            cards=plan.priorities,
+            strength_cards=plan.strengths,
+            in_priority_band=plan.in_priority_band,
+            declared=plan.declared,
             differ=[(c, n) for c, n in differ if n],
             alignment=alignment,
             reliability=reliability,
@@ -159,22 +133,6 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             alpha_min=max(scoring.ALPHA_MIN_RESPONSES, page.round.min_group_size),
         ),
     )
-
-
-def _weights_by_mode(page: GroupResultsPage, modes) -> dict[int, dict[str, float]]:
-    from frameworks.models import ValueModeWeight
-
-    slugs = {m.slug for m in modes}
-    result: dict[int, dict[str, float]] = {c.number: {} for c in page.characteristics}
-    rows = (
-        ValueModeWeight.objects.filter(characteristic__version=page.round.framework_version)
-        .order_by()
-        .values_list("characteristic__number", "value_mode__slug", "weight")
-    )
-    for number, slug, weight in rows:
-        if slug in slugs:
-            result.setdefault(number, {})[slug] = float(weight)
-    return result
 
 
 def _sort_key(sort: str, row):
