@@ -2,13 +2,16 @@
 
 A benchmark, not a test: it prepares its own database (a fresh SQLite file under var/bench/, or
 with --postgres a dropped and recreated PostgreSQL database), loads the content and the demo
-round, seeds submitted responses through the app's services, starts gunicorn with production
-settings (DEBUG=0), and hammers each page with a fixed number of client threads for a fixed time.
-It prints a Markdown table and writes it to var/bench/last.md. See docs/benchmark.md.
+round, seeds submitted responses through the app's services, seeds large rounds in bulk for the
+facilitators' group results pages (5,000 and 50,000 responses by default), starts gunicorn with
+production settings (DEBUG=0), and hammers each page with a fixed number of client threads for a
+fixed time. It prints a Markdown table and writes it to var/bench/last.md. See docs/benchmark.md.
 
     .venv/bin/python scripts/bench.py                 # SQLite
     .venv/bin/python scripts/bench.py --postgres      # PostgreSQL on 127.0.0.1:5432
     .venv/bin/python scripts/bench.py --seconds 5 --concurrency 4 --responses 50
+    .venv/bin/python scripts/bench.py --results-responses 5000      # one results round only
+    .venv/bin/python scripts/bench.py --results-responses none      # no group results pages
 
 The user's database (DATABASE_URL, var/db.sqlite3) and var/staticfiles are never touched.
 """
@@ -21,6 +24,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -61,6 +65,12 @@ MIN_EXPECTED_SHARE = 0.95
 # Above this much CPU used elsewhere on the machine (in cores), a page's figures are flagged.
 BUSY_MACHINE_CORES = 0.75
 STEP_TIMEOUT = 600  # seconds, for each preparation command
+DEFAULT_RESULTS_RESPONSES = (5_000, 50_000)
+RESULTS_RESPONSES_MAX = 200_000
+# The issue's target: the group results page's throughput at the largest round within this share
+# of its throughput at the smallest.
+RESULTS_TARGET_DROP = 0.20
+BENCH_USERNAME = "bench-facilitator"
 
 
 class BenchError(RuntimeError):
@@ -89,6 +99,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--responses", type=int, default=200, help="submitted responses to seed (default 200)"
     )
+    parser.add_argument(
+        "--results-responses",
+        type=results_sizes,
+        default=DEFAULT_RESULTS_RESPONSES,
+        metavar="N[,N...]",
+        help="submitted responses, seeded in bulk, of each round whose group results pages are "
+        "measured (default 5000,50000; 'none' to skip those pages)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     args = parser.parse_args(argv)
     if not 0 < args.seconds <= 600:
@@ -102,6 +120,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if not 1 <= args.workers <= 64:
         parser.error("--workers must be between 1 and 64")
     return args
+
+
+def results_sizes(value: str) -> tuple[int, ...]:
+    """'5000,50000' -> (5000, 50000); 'none', '0' or '' -> () (no group results pages)."""
+    if value.strip().lower() in {"", "0", "none"}:
+        return ()
+    try:
+        sizes = tuple(int(part.replace("_", "")) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a comma-separated list of numbers: {value!r}"
+        ) from None
+    if len(sizes) > 4 or len(set(sizes)) != len(sizes):
+        raise argparse.ArgumentTypeError("at most 4 different sizes")
+    if not all(5 <= size <= RESULTS_RESPONSES_MAX for size in sizes):
+        # At least the rounds' minimum group size (5), or the pages have no figures to show.
+        raise argparse.ArgumentTypeError(f"each size must be between 5 and {RESULTS_RESPONSES_MAX}")
+    return tuple(sorted(sizes))
 
 
 # --- Database and server --------------------------------------------------------------------
@@ -288,6 +324,160 @@ def seed(env: dict[str, str], count: int) -> dict:
         if line.startswith("BENCH_SEED "):
             return json.loads(line.removeprefix("BENCH_SEED "))
     raise BenchError(f"The seeding step printed no result:\n{output[-2000:]}")
+
+
+# Runs inside `manage.py shell -c`, after load_demo (which adds nothing once a collaboration
+# exists): for each size, a collaboration of its own (5 teams, every stakeholder group offered)
+# with one open round on the demo's framework version, and that many submitted responses written
+# in bulk: the service path (about 40 queries a response) would take hours for 50,000. Then
+# results_rebuild computes the rollup and moves the snapshot, as the submissions would have. A
+# facilitator who is a member of every one of these collaborations reads the pages.
+SEED_RESULTS = """
+import json, os, random, time
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from assessments.demo import DEMO_NAME
+from assessments.models import (
+    Answer, Collaboration, Comment, Membership, OfferedGroup, Response, Role, Round,
+    RoundSnapshot, StakeholderGroup, Team, new_token, token_digest,
+)
+from assessments.services.results import results_rebuild
+from frameworks.models import Indicator, ValueMode
+
+PARAMS = json.loads(__PARAMS__)
+CHUNK = 2000  # responses per transaction: about 66,000 answers
+COMMENT_SHARE = 0.25  # as in the demo: a comment on about one response in four
+COMMENTS = [
+    "We share a purpose but each partner still reports against its own targets first.",
+    "The monthly huddle works well; the data we bring to it is often out of date.",
+    "Patients are asked for their views, but we rarely tell them what changed as a result.",
+    "Decisions are made quickly when the right people are in the room, which is not often.",
+]
+# Each characteristic's level, clear of the bands' thresholds (3.00 and 4.00) so that every round
+# shows the same bands, priorities and suggestions whatever its size: two priorities, three
+# developing, two strengths and one more priority.
+LEVELS = [2.4, 2.6, 3.3, 3.5, 3.7, 4.4, 4.6, 2.5]
+rng = random.Random(20261123)
+version = Collaboration.objects.get(name=DEMO_NAME).framework_version
+indicators = list(
+    Indicator.objects.filter(characteristic__version=version)
+    .order_by("characteristic__number", "position", "pk")
+    .values_list("pk", "characteristic_id")
+)
+characteristic_ids = sorted({c for _, c in indicators})
+level_of = {c: LEVELS[n % len(LEVELS)] for n, c in enumerate(characteristic_ids)}
+modes = list(ValueMode.objects.order_by("position"))
+groups = list(StakeholderGroup.values)
+through = Response.value_modes.through
+user = get_user_model().objects.create_user(
+    PARAMS["username"], f"{PARAMS['username']}@example.org", os.environ["BENCH_PASSWORD"]
+)
+today = timezone.localdate()
+rounds = []
+for size in PARAMS["sizes"]:
+    began = time.perf_counter()
+    with transaction.atomic():
+        collaboration = Collaboration.objects.create(
+            name=f"Benchmark collaboration, {size:,} responses", framework_version=version
+        )
+        collaboration.value_modes.set(modes[:2])
+        OfferedGroup.objects.bulk_create(
+            OfferedGroup(collaboration=collaboration, group=group) for group in groups
+        )
+        teams = [
+            Team.objects.create(collaboration=collaboration, name=f"Partner organisation {n + 1}")
+            for n in range(PARAMS["teams"])
+        ]
+        bench_round = Round.objects.create(  # opening records the collaboration's value modes
+            collaboration=collaboration,
+            framework_version=version,
+            title=f"Benchmark round, {size:,} responses",
+            opens_on=today - timedelta(days=60),
+            closes_on=today + timedelta(days=30),
+            status=Round.Status.OPEN,
+        )
+        Membership.objects.create(user=user, collaboration=collaboration, role=Role.FACILITATOR)
+    for start in range(0, size, CHUNK):
+        with transaction.atomic():
+            responses = []
+            for n in range(start, min(size, start + CHUNK)):
+                submitted_on = bench_round.opens_on + timedelta(days=rng.randint(0, 60))
+                responses.append(
+                    Response(
+                        round=bench_round,
+                        team=teams[n % len(teams)],
+                        team_from_link=True,
+                        stakeholder_group=groups[n % len(groups)],
+                        status=Response.Status.SUBMITTED,
+                        started_on=submitted_on,
+                        submitted_on=submitted_on,
+                        resume_digest=token_digest(new_token()),
+                        individual_link=None,
+                    )
+                )
+            Response.objects.bulk_create(responses)
+            if any(r.pk is None for r in responses):  # a database that returns no ids
+                ids = dict(
+                    Response.objects.filter(
+                        resume_digest__in=[r.resume_digest for r in responses]
+                    ).values_list("resume_digest", "pk")
+                )
+                for response in responses:
+                    response.pk = ids[response.resume_digest]
+            answers, chosen, comments = [], [], []
+            for response in responses:
+                lean = rng.gauss(0, 0.4)  # this respondent's general lean
+                answers.extend(
+                    Answer(
+                        response_id=response.pk,
+                        indicator_id=indicator_id,
+                        value=None if rng.random() < 0.05  # don't know
+                        else min(5, max(1, round(level_of[c] + lean + rng.gauss(0, 0.6)))),
+                    )
+                    for indicator_id, c in indicators
+                )
+                chosen.extend(
+                    through(response_id=response.pk, valuemode_id=mode.pk)
+                    for mode in rng.sample(modes, k=rng.randint(0, min(2, len(modes))))
+                )
+                if rng.random() < COMMENT_SHARE:
+                    comments.append(
+                        Comment(
+                            response_id=response.pk,
+                            characteristic_id=rng.choice(characteristic_ids),
+                            text=rng.choice(COMMENTS),
+                        )
+                    )
+            Answer.objects.bulk_create(answers, batch_size=PARAMS["batch"])
+            through.objects.bulk_create(chosen, batch_size=PARAMS["batch"])
+            Comment.objects.bulk_create(comments, batch_size=PARAMS["batch"])
+    seeded = time.perf_counter() - began
+    results_rebuild(round=bench_round)
+    rebuilt = time.perf_counter() - began - seeded
+    snapshot = RoundSnapshot.objects.get(round=bench_round)
+    assert snapshot.responses == size, (snapshot.responses, size)
+    rounds.append({
+        "responses": size, "collaboration": collaboration.pk, "round": bench_round.pk,
+        "seed_seconds": seeded, "rebuild_seconds": rebuilt,
+        "answers": Answer.objects.filter(response__round=bench_round).count(),
+    })
+print("BENCH_RESULTS " + json.dumps({
+    "items": len(indicators), "teams": PARAMS["teams"], "rounds": rounds,
+}))
+"""
+
+
+def seed_results(env: dict[str, str], sizes: tuple[int, ...], password: str) -> dict:
+    # Django caps SQLite's batches at 999 variables (333 answers); PostgreSQL takes 5,000 rows.
+    params = {"sizes": list(sizes), "teams": 5, "username": BENCH_USERNAME, "batch": 5000}
+    code = SEED_RESULTS.replace("__PARAMS__", repr(json.dumps(params)))
+    output = manage({**env, "BENCH_PASSWORD": password}, "shell", "--no-imports", "-c", code)
+    for line in output.splitlines():
+        if line.startswith("BENCH_RESULTS "):
+            return json.loads(line.removeprefix("BENCH_RESULTS "))
+    raise BenchError(f"The bulk seeding step printed no result:\n{output[-2000:]}")
 
 
 def free_port() -> int:
@@ -509,6 +699,33 @@ def results_client(port: int, resume_token: str) -> Client:
     return client
 
 
+FIGURES_RE = re.compile(r"These figures include <strong>([\d,]+) submitted response")
+
+
+def facilitator_client(port: int, username: str, password: str) -> Client:
+    """A browser signed in as the bench's facilitator through the sign-in form."""
+    client = Client(port)
+    form = expect(client.request("GET", "/accounts/login/"), 200, "GET /accounts/login/")
+    csrf = CSRF_RE.search(form.text)
+    if csrf is None:
+        raise BenchError("The sign-in page has no CSRF token in its form.")
+    data = {"csrfmiddlewaretoken": csrf[1], "username": username, "password": password}
+    signed_in = expect(client.request("POST", "/accounts/login/", data), 302, "Signing in")
+    if "/accounts/login/" in (signed_in.headers.get("Location") or ""):
+        raise BenchError("Signing in as the bench's facilitator did not work.")
+    return client
+
+
+def check_results_page(client: Client, path: str, responses: int) -> None:
+    """The page answers 200 with the figures of all the round's responses, not an empty state."""
+    reply = expect(client.request("GET", path), 200, f"GET {path}")
+    shown = FIGURES_RE.search(reply.text)
+    if shown is None:
+        raise BenchError(f"GET {path} shows no figures ('These figures include' is missing).")
+    if int(shown[1].replace(",", "")) != responses:
+        raise BenchError(f"GET {path} includes {shown[1]} responses, not {responses}.")
+
+
 # --- Measuring ------------------------------------------------------------------------------
 
 
@@ -518,12 +735,15 @@ class Scenario:
     expected: int
     # Called by each thread with its index; returns the thread's request function.
     make: Callable[[int], Callable[[], Reply]]
+    # ("results", "overview" or "heatmap", responses) for the group results pages.
+    group: tuple | None = None
 
 
 @dataclass
 class Result:
     name: str
     expected: int
+    group: tuple | None = None
     elapsed: float = 0.0
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
@@ -559,7 +779,7 @@ class Result:
 
 
 def run(scenario: Scenario, threads: int, seconds: float) -> Result:
-    result = Result(scenario.name, scenario.expected)
+    result = Result(scenario.name, scenario.expected, group=scenario.group)
     senders = [scenario.make(i) for i in range(threads)]
     lock = threading.Lock()
     barrier = threading.Barrier(threads + 1)
@@ -597,7 +817,9 @@ def run(scenario: Scenario, threads: int, seconds: float) -> Result:
     return result
 
 
-def scenarios(port: int, seeded: dict, threads: int) -> list[Scenario]:
+def scenarios(
+    port: int, seeded: dict, threads: int, results: dict | None, password: str
+) -> list[Scenario]:
     links, tokens = seeded["team_links"], seeded["resume_tokens"]
     page = 3
     log(f"  starting {threads} drafts (invitation link, landing, POST /respond/start/)")
@@ -622,7 +844,7 @@ def scenarios(port: int, seeded: dict, threads: int) -> list[Scenario]:
         path = f"/respond/c/{page}/"
         return lambda: draft.client.request("POST", path, page_answers(draft, rng))
 
-    return [
+    plan = [
         Scenario("GET /framework/", 200, get(anonymous, "/framework/")),
         Scenario("GET /", 200, get(anonymous, "/")),
         Scenario(
@@ -633,17 +855,47 @@ def scenarios(port: int, seeded: dict, threads: int) -> list[Scenario]:
         Scenario(f"POST /respond/c/{page}/ (save page)", 302, post_page),
         Scenario("GET /respond/results/ (submitted)", 200, get(readers, "/respond/results/")),
     ]
+    if not results or not results["rounds"]:
+        return plan
+    log(f"  signing in {threads} facilitators (GET and POST /accounts/login/)")
+    facilitators = [facilitator_client(port, BENCH_USERNAME, password) for _ in range(threads)]
+    # One page at every size, then the next page: the figures compared with each other are
+    # measured one after the other, so that a machine that gets busier disturbs them less.
+    for page_name, suffix in (("overview", "results/"), ("heatmap", "results/heatmap/")):
+        for seeded_round in results["rounds"]:
+            size = seeded_round["responses"]
+            path = (
+                f"/facilitate/c/{seeded_round['collaboration']}/rounds/{seeded_round['round']}/"
+                f"{suffix}"
+            )
+            # The first view after the snapshot moved builds the charts: done here, unmeasured.
+            check_results_page(facilitators[0], path, size)
+            plan.append(
+                Scenario(
+                    f"GET results {page_name} ({size:,} responses)",
+                    200,
+                    get(facilitators, path),
+                    group=("results", page_name, size),
+                )
+            )
+    return plan
 
 
 # --- Report ---------------------------------------------------------------------------------
 
 
+def cheapest(results: list[Result]) -> Result:
+    """The page with the highest throughput in this run (the home page, in practice)."""
+    return max(results, key=lambda r: r.rate)
+
+
 def table(results: list[Result]) -> str:
     rows = [
-        "| Page | Requests | Req/s | Median ms | p95 ms | Non-2xx/3xx | Expected status "
-        "| Server CPU ms/req | Other CPU, cores | Body KB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Page | Requests | Req/s | Share of cheapest | Median ms | p95 ms | Non-2xx/3xx "
+        "| Expected status | Server CPU ms/req | Other CPU, cores | Body KB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    top = cheapest(results).rate
     for r in results:
         cpu = f"{r.cpu_seconds * 1000 / r.count:.1f}" if r.cpu_seconds and r.count else "n/a"
         size = statistics.median(r.sizes) / 1024 if r.sizes else 0
@@ -651,11 +903,82 @@ def table(results: list[Result]) -> str:
             f"{r.other_cpu_seconds / r.elapsed:.2f}" if r.other_cpu_seconds is not None else "n/a"
         )
         rows.append(
-            f"| `{r.name}` | {r.count:,} | {r.rate:,.1f} | {r.percentile(0.5):.1f} "
+            f"| `{r.name}` | {r.count:,} | {r.rate:,.1f} | {share(r.rate, top)} "
+            f"| {r.percentile(0.5):.1f} "
             f"| {r.percentile(0.95):.1f} | {r.failed:,} | {r.expected_share:.1%} ({r.expected}) "
             f"| {cpu} | {other} | {size:.1f} |"
         )
     return "\n".join(rows)
+
+
+def share(rate: float, of: float) -> str:
+    return f"{rate / of:.1%}" if of else "n/a"
+
+
+def results_summary(results: list[Result], seeded: dict | None) -> str:
+    """The group results pages against the run's cheapest page, and the issue's target: the
+    results page at the largest round within RESULTS_TARGET_DROP of its figure at the smallest."""
+    pages = {r.group[1:]: r for r in results if r.group and r.group[0] == "results"}
+    if not pages or not seeded:
+        return ""
+    top = cheapest(results)
+    lines = [
+        f"**Group results pages** (rounds of {seeded['items']} items, {seeded['teams']} teams, "
+        f"7 stakeholder groups; responses seeded in bulk), as a share of the cheapest page in "
+        f"this run, `{top.name}` at {top.rate:,.1f} req/s:",
+        "",
+    ]
+    for seeded_round in seeded["rounds"]:
+        size = seeded_round["responses"]
+        figures = ", ".join(
+            f"{name} {pages[name, size].rate:,.1f} req/s ({share(pages[name, size].rate, top.rate)})"
+            for name in ("overview", "heatmap")
+            if (name, size) in pages
+        )
+        lines.append(
+            f"- {size:,} responses ({seeded_round['answers']:,} answers): {figures}; seeded in "
+            f"{seeded_round['seed_seconds']:.1f} s + results_rebuild "
+            f"{seeded_round['rebuild_seconds']:.1f} s"
+        )
+    sizes = sorted(size for name, size in pages if name == "overview")
+    if len(sizes) >= 2:
+        small, large = pages["overview", sizes[0]], pages["overview", sizes[-1]]
+        ratio = large.rate / small.rate if small.rate else 0.0
+        met = ratio >= 1 - RESULTS_TARGET_DROP
+        lines += [
+            "",
+            f"Target (results page at {sizes[-1]:,} responses within "
+            f"{RESULTS_TARGET_DROP:.0%} of its figure at {sizes[0]:,}): "
+            f"**{'met' if met else 'NOT met'}**: {large.rate:,.1f} req/s at {sizes[-1]:,} vs "
+            f"{small.rate:,.1f} req/s at {sizes[0]:,} ({ratio - 1:+.1%})."
+            + cpu_comparison(small, large)
+            + (
+                " The machine was busy during these pages: repeat on a quiet machine before "
+                "believing this verdict."
+                if machine_was_busy(small) or machine_was_busy(large)
+                else ""
+            ),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def machine_was_busy(result: Result) -> bool:
+    """Did the rest of the machine use more than BUSY_MACHINE_CORES while this page ran?"""
+    other = result.other_cpu_seconds
+    return (
+        other is not None and bool(result.elapsed) and other / result.elapsed > BUSY_MACHINE_CORES
+    )
+
+
+def cpu_comparison(small: Result, large: Result) -> str:
+    """Server CPU per request of the two, which a busy machine disturbs less than req/s."""
+    if not (small.cpu_seconds and large.cpu_seconds and small.count and large.count):
+        return ""
+    before, after = small.cpu_seconds / small.count, large.cpu_seconds / large.count
+    return (
+        f" Server CPU per request: {after * 1000:.1f} ms vs {before * 1000:.1f} ms "
+        f"({after / before - 1:+.1%})."
+    )
 
 
 def load_average() -> str:
@@ -696,11 +1019,22 @@ def main(argv: list[str] | None = None) -> int:
             f"{seeded['teams']} teams ({seeded['characteristics']} characteristics, "
             f"{seeded['items']} items per response) in {seeded['round']!r}"
         )
+        password = secrets.token_urlsafe(16)
+        results_seeded = None
+        if args.results_responses:
+            results_seeded = seed_results(env, args.results_responses, password)
+            for seeded_round in results_seeded["rounds"]:
+                log(
+                    f"  seeded {seeded_round['responses']:,} submitted responses in bulk "
+                    f"({seeded_round['answers']:,} answers, {results_seeded['items']} items) in "
+                    f"{seeded_round['seed_seconds']:.1f} s, results_rebuild "
+                    f"{seeded_round['rebuild_seconds']:.1f} s"
+                )
         port = free_port()
         log_path = BENCH_DIR / "gunicorn.log"
         server = start_server(env, port, args.workers, log_path)
         log(f"gunicorn on http://{HOST}:{port}/ ({args.workers} workers, 1 thread each)")
-        plan = scenarios(port, seeded, args.concurrency)
+        plan = scenarios(port, seeded, args.concurrency, results_seeded, password)
         load_before = load_average()
         results = []
         for scenario in plan:
@@ -724,15 +1058,20 @@ def main(argv: list[str] | None = None) -> int:
         f"CollabAssess benchmark, {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}: "
         f"{database.label}; gunicorn {args.workers} workers x 1 thread on {os.cpu_count()} CPUs; "
         f"{args.concurrency} client threads, {args.seconds:g} s per page "
-        f"(after {args.warmup:g} s warm-up); {args.responses} submitted responses seeded. "
-        f"Load average (1/5/15 min) before: {load_before}, after: {load_average()}."
+        f"(after {args.warmup:g} s warm-up); {args.responses} submitted responses seeded"
+        + (
+            f" through the services, group results rounds of "
+            f"{', '.join(f'{n:,}' for n in args.results_responses)} responses seeded in bulk. "
+            if args.results_responses
+            else ". "
+        )
+        + f"Load average (1/5/15 min) before: {load_before}, after: {load_average()}."
     )
     report = f"{header}\n\n{table(results)}\n"
-    disturbed = [
-        r.name
-        for r in results
-        if r.other_cpu_seconds is not None and r.other_cpu_seconds / r.elapsed > BUSY_MACHINE_CORES
-    ]
+    summary = results_summary(results, results_seeded)
+    if summary:
+        report += f"\n{summary}"
+    disturbed = [r.name for r in results if machine_was_busy(r)]
     if disturbed:
         report += (
             f"\nOther processes (PostgreSQL included) used more than {BUSY_MACHINE_CORES} cores "
