@@ -276,7 +276,9 @@ def group_results_page(round, user) -> GroupResultsPage:
     snapshot moves also builds the charts and keeps them (3 queries more)."""
     from assessments.models import OfferedGroup, ResultsPreference, RoundSnapshot, StakeholderGroup
 
-    snapshot = RoundSnapshot.objects.filter(round=round).first()
+    # The comments can be a megabyte at 50,000 responses: only the characteristic page reads
+    # them, one characteristic at a time (snapshot_comments).
+    snapshot = RoundSnapshot.objects.filter(round=round).defer("comments").first()
     version = round.framework_version
     characteristics = _characteristics(version)
     info = [
@@ -375,3 +377,26 @@ def collaboration_plan(page: GroupResultsPage) -> CollaborationPlan:
         in_priority_band=any(p.figure.band == scoring.PRIORITY for p in priorities),
         declared=modes,
     )
+
+
+COMMENTS_SHOWN = 100
+
+
+def snapshot_comments(round, number: int, *, show_all: bool = False) -> tuple[list[str], int]:
+    """The comments on one characteristic in the round's snapshot, in random order: all of them,
+    or at most COMMENTS_SHOWN picked at random. Returns (comments, how many there are)."""
+    import random
+
+    from assessments.models import RoundSnapshot
+    from assessments.services.results import comment_key
+
+    texts = (
+        RoundSnapshot.objects.filter(round=round)
+        .values_list(f"comments__{comment_key(number)}", flat=True)
+        .first()
+    ) or []
+    if not show_all and len(texts) > COMMENTS_SHOWN:
+        return random.sample(texts, COMMENTS_SHOWN), len(texts)
+    texts = list(texts)
+    random.shuffle(texts)
+    return texts, len(texts)

@@ -50,7 +50,7 @@ def build(apps, schema_editor):
             for number, text in Comment.objects.filter(response__in=submitted).values_list(
                 "characteristic__number", "text"
             ):
-                comments[str(number)].append(text)
+                comments[f"c{number}"].append(text)
             RoundSnapshot.objects.update_or_create(
                 round=round,
                 defaults={

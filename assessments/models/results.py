@@ -44,7 +44,8 @@ class RoundSnapshot(models.Model):
     responses = models.PositiveIntegerField(default=0)
     taken_on = models.DateField()
     data = models.JSONField(default=dict)
-    # {characteristic number: [comment text, ...]} in random order, from the included responses.
+    # {"c<characteristic number>": [comment text, ...]} in random order, from the included
+    # responses. Pages read one characteristic's list (a JSON key lookup), never the whole.
     comments = models.JSONField(default=dict)
     # The chart figures (plotly JSON) built from this snapshot; null until first needed.
     figures = models.JSONField(null=True, blank=True)

@@ -71,13 +71,19 @@ def rollup_add_response(*, response: Response, round: Round) -> None:
     snapshot_move_if_due(round=round, rollup=rollup)
 
 
+def comment_key(number: int) -> str:
+    """A characteristic's key in ``RoundSnapshot.comments`` (not a bare number: JSON lookups
+    would read that as an array index)."""
+    return f"c{number}"
+
+
 def _comments(round: Round) -> dict[str, list[str]]:
     comments: dict[str, list[str]] = defaultdict(list)
     rows = Comment.objects.filter(
         response__round=round, response__status=Response.Status.SUBMITTED
     ).values_list("characteristic__number", "text")
     for number, text in rows:
-        comments[str(number)].append(text)
+        comments[comment_key(number)].append(text)
     for texts in comments.values():
         random.shuffle(texts)  # nothing in the snapshot orders responses in time
     return dict(comments)

@@ -8,7 +8,6 @@ from the figures the snapshot keeps; every chart has a table with the same numbe
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -20,7 +19,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from assessments import group_results, scoring
 from assessments.access import Access, facilitator_view, round_of
 from assessments.models import ResultsPreference, Role
-from assessments.results import GroupResultsPage, collaboration_plan, group_results_page
+from assessments.results import (
+    GroupResultsPage,
+    collaboration_plan,
+    group_results_page,
+    snapshot_comments,
+)
 from frameworks.models import Example, ValueMode
 
 SORT_ORDERS = ("asc", "desc")
@@ -219,10 +223,11 @@ def characteristic(
                     "cells": list(zip([*d.counts, d.dont_know], percents, strict=True)),
                 }
             )
-    comments = []
-    if figures.shown and page.snapshot is not None:
-        comments = list(page.snapshot.comments.get(str(number), []))
-        random.shuffle(comments)
+    comments, comment_count = [], 0
+    if figures.shown:
+        comments, comment_count = snapshot_comments(
+            page.round, number, show_all=request.GET.get("comments") == "all"
+        )
     alpha, alpha_n = figures.alpha.get(number, (None, 0))
     learn = next(
         (item for item in group_results.learn_from(figures) if item.number == number), None
@@ -245,6 +250,7 @@ def characteristic(
             views_differ=[d for d in distributions if d["d"].views_differ],
             high_dont_know=[d for d in distributions if d["d"].high_dont_know],
             comments=comments,
+            comment_count=comment_count,
             alpha=alpha,
             alpha_n=alpha_n,
             alpha_low=scoring.ALPHA_LOW,

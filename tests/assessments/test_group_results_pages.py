@@ -338,12 +338,12 @@ def test_query_counts_do_not_grow_with_teams_or_responses(
     assert counts[0] == counts[1], counts
     # Session and user, membership, round, snapshot, characteristics and indicators, preference,
     # teams, offered groups; then per page: the overview's value modes, weights, suggestions
-    # (+ considerations, key steps, examples) and value-mode list; a characteristic's examples;
-    # the learn-from page's examples.
+    # (+ considerations, key steps, examples) and value-mode list; a characteristic's examples
+    # and its comments (one JSON key of the snapshot); the learn-from page's examples.
     expected = {
         "results_overview": 17,
         "results_heatmap": 10,
-        "results_characteristic": 11,
+        "results_characteristic": 12,
         "results_perspectives": 10,
         "results_learn": 11,
     }[name]
@@ -380,3 +380,17 @@ def test_the_previous_round_is_drawn_dashed_and_kept_up_to_date(open_round, fred
     )
     assert previous["r"][:-1] == [3.0] * 8
     assert "Spring round" in html
+
+
+def test_a_characteristic_shows_at_most_100_comments_at_random_unless_asked(open_round, fred):
+    synthetic_snapshot(open_round, teams(open_round), 500)
+    RoundSnapshot.objects.filter(round=open_round).update(
+        comments={"c3": [f"Comment number {i}." for i in range(150)], "c4": ["Elsewhere."]}
+    )
+    client = signed_in(fred)
+    html = client.get(url("results_characteristic", open_round, 3)).content.decode()
+    assert html.count("Comment number") == 100
+    assert "100 of the 150 comments, picked at random" in html
+    assert "Elsewhere." not in html
+    every = client.get(url("results_characteristic", open_round, 3), {"comments": "all"})
+    assert every.content.decode().count("Comment number") == 150
