@@ -80,16 +80,24 @@ def protect_table(
     extra: set = set()
     safe = True
     while _small_groups_pinned(counts, small, extra, k, total):
-        candidates = sorted(
-            (value, str(key), key)
-            for key, value in counts.items()
-            if key not in small and key not in extra
-        )
-        if not candidates:
+        smallest = _smallest_shown(counts, small | extra)
+        if smallest is None:
             safe = False
             break
-        extra.add(candidates[0][2])
-    cells = {
+        extra.add(smallest)
+    return _cells(counts, small, extra), safe
+
+
+def _smallest_shown(counts: Mapping[Hashable, int], hidden: set):
+    """The shown group to hide next (the smallest, ties by key), or None when all are hidden."""
+    candidates = sorted(
+        (value, str(key), key) for key, value in counts.items() if key not in hidden
+    )
+    return candidates[0][2] if candidates else None
+
+
+def _cells(counts: Mapping[Hashable, int], small: set, extra: set) -> dict[Hashable, Cell]:
+    return {
         key: Cell(FEWER_THAN_K)
         if key in small
         else Cell(NOT_SHOWN)
@@ -97,7 +105,6 @@ def protect_table(
         else Cell(SHOWN, value)
         for key, value in counts.items()
     }
-    return cells, safe
 
 
 def protect_tables(
@@ -160,19 +167,8 @@ def protect_figures(
         return (0 < together < k) or (len(hidden) == 1 and together > 0)
 
     while exposed():
-        candidates = sorted(
-            (value, str(key), key)
-            for key, value in counts.items()
-            if key not in small and key not in extra
-        )
-        if not candidates:
+        smallest = _smallest_shown(counts, small | extra)
+        if smallest is None:
             break  # every group hidden: then everyone counts fewer than k too, and is hidden
-        extra.add(candidates[0][2])
-    return {
-        key: Cell(FEWER_THAN_K)
-        if key in small
-        else Cell(NOT_SHOWN)
-        if key in extra
-        else Cell(SHOWN, value)
-        for key, value in counts.items()
-    }
+        extra.add(smallest)
+    return _cells(counts, small, extra)

@@ -149,6 +149,31 @@ def _breakdown(
     return Breakdown(name=name, rows=rows, hidden_whole=not safe)
 
 
+def _members(
+    prefix: str,
+    listed: Sequence[tuple],
+    value_of: Mapping[str, object],
+    *,
+    unlisted,
+    missing: str,
+) -> list[tuple[str, str, list[str]]]:
+    """The rows of one breakdown as (row key, label, the rollup cells in it): each listed team or
+    group (even with no cell), then any other value the cells hold (a team since removed, a
+    group no longer offered), then the cells with no value at all, when there are some."""
+    rows = []
+    for value, label in listed:
+        rows.append((f"{prefix}:{value}", label, [k for k, v in value_of.items() if v == value]))
+    known = {value for value, _ in listed}
+    for value in sorted({v for v in value_of.values() if v is not None and v not in known}):
+        rows.append(
+            (f"{prefix}:{value}", unlisted(value), [k for k, v in value_of.items() if v == value])
+        )
+    without = [k for k, v in value_of.items() if v is None]
+    if without:
+        rows.append((f"{prefix}:-", missing, without))
+    return rows
+
+
 def build(
     data: Mapping,
     *,
@@ -193,43 +218,20 @@ def build(
     result.total = total
 
     split = {key: rollups.split_key(key) for key in cell_keys}
-    team_members: list[tuple[str, str, list[str]]] = []
-    listed = set()
-    for team_id, label in teams:
-        listed.add(team_id)
-        team_members.append(
-            (f"team:{team_id}", label, [key for key, (t, _) in split.items() if t == team_id])
-        )
-    for team_id in sorted({t for t, _ in split.values() if t is not None and t not in listed}):
-        team_members.append(
-            (
-                f"team:{team_id}",
-                f"Team {team_id} (removed)",
-                [key for key, (t, _) in split.items() if t == team_id],
-            )
-        )
-    no_team = [key for key, (t, _) in split.items() if t is None]
-    if no_team:
-        team_members.append(("team:-", NO_TEAM_LABEL, no_team))
-
-    group_members: list[tuple[str, str, list[str]]] = []
-    listed_groups = set()
-    for slug, label in groups:
-        listed_groups.add(slug)
-        group_members.append(
-            (f"group:{slug}", label, [key for key, (_, g) in split.items() if g == slug])
-        )
-    for slug in sorted({g for _, g in split.values() if g and g not in listed_groups}):
-        group_members.append(
-            (
-                f"group:{slug}",
-                (group_labels or {}).get(slug, slug),
-                [key for key, (_, g) in split.items() if g == slug],
-            )
-        )
-    no_group = [key for key, (_, g) in split.items() if not g]
-    if no_group:
-        group_members.append(("group:-", NO_GROUP_LABEL, no_group))
+    team_members = _members(
+        "team",
+        teams,
+        {key: team for key, (team, _) in split.items()},
+        unlisted=lambda team_id: f"Team {team_id} (removed)",
+        missing=NO_TEAM_LABEL,
+    )
+    group_members = _members(
+        "group",
+        groups,
+        {key: group or None for key, (_, group) in split.items()},
+        unlisted=lambda slug: (group_labels or {}).get(slug, slug),
+        missing=NO_GROUP_LABEL,
+    )
 
     options = {
         "k": k,
