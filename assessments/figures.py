@@ -19,7 +19,6 @@ from functools import lru_cache
 import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 
-from assessments import scoring
 from assessments.group_results import RoundFigures
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -40,9 +39,7 @@ def _closed(values: list) -> list:
     return [*values, values[0]] if values else values
 
 
-def _rings(
-    labels: list[str], bands: dict[str, float], *, scale_max: float
-) -> list[go.Scatterpolar]:
+def _rings(labels: list[str], bands: dict[str, float]) -> list[go.Scatterpolar]:
     return [
         go.Scatterpolar(
             r=[value] * (len(labels) + 1),
@@ -60,20 +57,44 @@ def _rings(
     ]
 
 
-def _radar_layout(*, scale: tuple[float, float], ticks: list[float]) -> dict:
+def wrap(label: str, width: int = 12) -> str:
+    """A chart label broken over lines of about ``width`` characters (plotly's <br>), so that
+    the axis labels stay whole on a 320 px phone."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _radar_layout(labels: list[str], bands: dict[str, float]) -> dict:
+    """The 1–5 radar: rings labelled where "developing" and "strength" begin, axis labels
+    wrapped and margins small enough for a phone."""
+    ticks = sorted({1.0, 2.0, 3.0, 4.0, 5.0, bands["developing"], bands["strength"]})
+    names = {bands["developing"]: "developing", bands["strength"]: "strength"}
     return {
         "polar": {
             "radialaxis": {
-                "range": list(scale),
+                "range": [1, 5],
                 "tickvals": ticks,
-                "angle": 22.5,
-                "tickangle": 22.5,
+                "ticktext": [f"{t:g} {names[t]}" if t in names else f"{t:g}" for t in ticks],
+                "angle": 90,
+                "tickangle": 90,
                 "tickfont": {"size": 10},
             },
-            "angularaxis": {"direction": "clockwise", "rotation": 90},
+            "angularaxis": {
+                "direction": "clockwise",
+                "rotation": 90,
+                "tickmode": "array",
+                "tickvals": labels,
+                "ticktext": [wrap(label) for label in labels],
+                "tickfont": {"size": 11},
+            },
         },
         "showlegend": False,
-        "margin": {"l": 70, "r": 70, "t": 40, "b": 40},
+        "margin": {"l": 56, "r": 56, "t": 36, "b": 36},
         "font": {"size": 12},
         "paper_bgcolor": "rgba(0,0,0,0)",
     }
@@ -82,30 +103,31 @@ def _radar_layout(*, scale: tuple[float, float], ticks: list[float]) -> dict:
 @lru_cache(maxsize=1024)
 def _personal_radar(labels: tuple, names: tuple, values: tuple, bands: tuple) -> str:
     label_list = list(labels)
+    band_values = {"developing": bands[0], "strength": bands[1]}
     figure = go.Figure(
         [
-            *_rings(label_list, {"developing": bands[0], "strength": bands[1]}, scale_max=100),
+            *_rings(label_list, band_values),
             go.Scatterpolar(
                 r=_closed(list(values)),
                 theta=_closed(label_list),
                 text=_closed(list(names)),
                 mode="lines+markers",
                 fill="toself",
-                name="Your score (0–100)",
-                hovertemplate="%{text}: %{r}<extra></extra>",
+                name="Your score (1–5)",
+                hovertemplate="%{text}: %{r:.2f}<extra></extra>",
                 connectgaps=False,
                 line={"color": COLLABORATION_COLOUR, "width": 2},
                 fillcolor="rgba(11, 94, 215, 0.2)",
                 marker={"size": 6},
             ),
         ],
-        layout=_radar_layout(scale=(0, 100), ticks=[0, 25, 50, 75, 100]),
+        layout=_radar_layout(label_list, band_values),
     )
     return json.dumps(_plain(figure))
 
 
 def personal_radar(chart: dict) -> dict:
-    """The personal results radar from ``PersonalResults.chart_data()`` (0–100)."""
+    """The personal results radar from ``PersonalResults.chart_data()`` (1–5)."""
     text = _personal_radar(
         tuple(chart["labels"]),
         tuple(chart["names"]),
@@ -142,11 +164,8 @@ def group_radar(figures: RoundFigures, previous: dict[int, float] | None) -> dic
     labels = [c.short_name for c in figures.characteristics]
     names = [f"{c.number}. {c.name}" for c in figures.characteristics]
     series = radar_series(figures)
-    traces = _rings(
-        labels,
-        {"developing": float(figures.developing_min), "strength": float(figures.strength_min)},
-        scale_max=5,
-    )
+    bands = {"developing": float(figures.developing_min), "strength": float(figures.strength_min)}
+    traces = _rings(labels, bands)
     if previous:
         traces.append(
             go.Scatterpolar(
@@ -194,8 +213,7 @@ def group_radar(figures: RoundFigures, previous: dict[int, float] | None) -> dic
                 marker={"size": 6, "symbol": ["circle", "square", "diamond", "cross"][index % 4]},
             )
         )
-    layout = _radar_layout(scale=(1, 5), ticks=[1, 2, 3, 4, 5])
-    return _plain(go.Figure(traces, layout=layout))
+    return _plain(go.Figure(traces, layout=_radar_layout(labels, bands)))
 
 
 def distribution_series(figures: RoundFigures, number: int) -> list[list[float]]:
@@ -234,9 +252,3 @@ def distribution_bars(figures: RoundFigures, number: int, codes: list[str]) -> d
         "font": {"size": 12},
     }
     return _plain(go.Figure(traces, layout=layout))
-
-
-def band_of(value: float | None, figures: RoundFigures) -> str | None:
-    return scoring.band(
-        value, strength_min=figures.strength_min, developing_min=figures.developing_min
-    )

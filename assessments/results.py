@@ -30,6 +30,7 @@ class Row:
     weight: float = 1.0
     suggestions: list[Suggestion] = field(default_factory=list)
     tips: list[Indicator] = field(default_factory=list)
+    weighted_by: list[str] = field(default_factory=list)  # value modes that weighted it up
 
     @property
     def band_label(self) -> str:
@@ -44,29 +45,28 @@ class Row:
 class PersonalResults:
     version: FrameworkVersion
     rows: list[Row]
-    overall: float | None
+    overall: float | None  # None too when fewer than half of the characteristics have a score
     overall_band: str | None
-    priorities: list[Row]
+    priorities: list[Row]  # every characteristic in the priority band, most in need first
     strengths: list[Row]
-
-    @property
-    def overall_percent(self) -> float | None:
-        return scoring.to_percent(self.overall)
+    priorities_in_band: bool = True  # False: none in the priority band, developing ones listed
+    scored: int = 0
 
     def chart_data(self) -> dict:
-        """What the radar chart draws: the same numbers as the table beside it."""
+        """What the radar chart draws, on the answers' own 1–5 scale: the same numbers as the
+        table beside it (two decimals, as shown)."""
         return {
             "labels": [row.characteristic.short_name for row in self.rows],
             "names": [
                 f"{row.characteristic.number}. {row.characteristic.name}" for row in self.rows
             ],
             "values": [
-                None if row.result.percent is None else round(row.result.percent, 1)
+                None if row.result.mean is None else float(scoring.shown(row.result.mean))
                 for row in self.rows
             ],
             "bands": {
-                "developing": round(scoring.to_percent(float(self.version.developing_min)), 1),
-                "strength": round(scoring.to_percent(float(self.version.strength_min)), 1),
+                "developing": float(self.version.developing_min),
+                "strength": float(self.version.strength_min),
             },
         }
 
@@ -106,13 +106,19 @@ def _suggestions_for(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list[
     return grouped
 
 
-def _weights(version: FrameworkVersion, value_mode_slugs: list[str]) -> dict[int, float]:
+def _weights(
+    version: FrameworkVersion, value_mode_slugs: list[str]
+) -> tuple[dict[int, float], dict[tuple[int, str], float]]:
+    """Per characteristic number, the weight of the chosen value modes (scoring rules), and the
+    weight of each (characteristic number, chosen mode) pair, to say which weighted it up."""
     rows = (
         ValueModeWeight.objects.filter(characteristic__version=version)
         .order_by()
         .values_list("characteristic__number", "value_mode__slug", "weight")
     )
-    return scoring.characteristic_weights({(n, m): w for n, m, w in rows}, value_mode_slugs)
+    weights = {(n, m): w for n, m, w in rows}
+    chosen = {key: float(w) for key, w in weights.items() if key[1] in set(value_mode_slugs)}
+    return scoring.characteristic_weights(weights, value_mode_slugs), chosen
 
 
 def personal_results(response: Response) -> PersonalResults:
@@ -133,7 +139,7 @@ def personal_results(response: Response) -> PersonalResults:
     modes = [m.slug for m in response.round.value_modes.all()]
     if not modes:
         modes = [m.slug for m in response.value_modes.all()]
-    weights = _weights(version, modes)
+    weights, mode_weights = _weights(version, modes)
 
     rows = []
     for characteristic in characteristics:
@@ -159,10 +165,18 @@ def personal_results(response: Response) -> PersonalResults:
         )
 
     by_number = {row.characteristic.number: row for row in rows}
-    ordered = scoring.priorities([row.result for row in rows], weights)
-    priorities = [
-        by_number[r.number] for r in ordered if by_number[r.number].band != scoring.STRENGTH
-    ][:3]
+    ordered = [
+        by_number[r.number] for r in scoring.priorities([row.result for row in rows], weights)
+    ]
+    priorities = [row for row in ordered if row.band == scoring.PRIORITY]
+    in_band = bool(priorities)
+    if not in_band:
+        priorities = [row for row in ordered if row.band == scoring.DEVELOPING]
+    names = {
+        m.slug: m.name for m in [*response.round.value_modes.all(), *response.value_modes.all()]
+    }
+    for row in priorities:
+        row.weighted_by = weighted_by(row.characteristic.number, row.weight, mode_weights, names)
     strengths = sorted(
         (row for row in rows if row.band == scoring.STRENGTH),
         key=lambda row: (-row.result.mean, row.characteristic.number),
@@ -172,7 +186,7 @@ def personal_results(response: Response) -> PersonalResults:
     )
     for row in [*priorities, *strengths]:
         row.suggestions = suggestions.get((row.characteristic.pk, row.band), [])
-    overall = scoring.overall(row.result for row in rows)
+    overall = scoring.overall_if_enough(row.result for row in rows)
     return PersonalResults(
         version=version,
         rows=rows,
@@ -182,7 +196,22 @@ def personal_results(response: Response) -> PersonalResults:
         ),
         priorities=priorities,
         strengths=strengths,
+        priorities_in_band=in_band,
+        scored=sum(1 for row in rows if row.result.mean is not None),
     )
+
+
+def weighted_by(
+    number: int, weight: float, mode_weights: dict[tuple[int, str], float], names: dict[str, str]
+) -> list[str]:
+    """The names of the value modes that set a characteristic's weight above 1."""
+    if weight <= 1.0:
+        return []
+    return [
+        names[slug]
+        for (n, slug), w in mode_weights.items()
+        if n == number and w == weight and slug in names
+    ]
 
 
 # --- Group results (facilitators) -----------------------------------------------------------------

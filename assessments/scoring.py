@@ -13,7 +13,8 @@ The rules (docs/scoring.md works through examples):
 * Scores are shown on 0–100 as (mean − 1) / 4 × 100 beside the 1–5 mean.
 * Bands come from the framework version: strength from ``strength_min``, developing from
   ``developing_min``, priority below.
-* The overall score is the mean of the characteristic scores that could be computed.
+* The overall score is the mean of the characteristic scores that could be computed, shown only
+  when at least half of the characteristics have one.
 * Priorities: characteristics ordered by weighted need, (5 − mean) × weight, highest first, where the
   weight is the largest weight of the collaboration's value modes for that characteristic (1 when
   none); ties are broken by spread (larger standard deviation first), then by number.
@@ -391,6 +392,15 @@ def group_characteristic(number: int, respondents: Iterable[CharacteristicResult
 def overall(results: Iterable[CharacteristicResult]) -> float | None:
     """The mean of the characteristic scores that could be computed."""
     return mean([r.mean for r in results if r.mean is not None])
+
+
+def overall_if_enough(results: Iterable[CharacteristicResult]) -> float | None:
+    """The overall score, only when at least half of the characteristics have a score (the
+    same rule as for one characteristic's items): two answers of 5 on one characteristic are
+    not an overall 5.00."""
+    results = list(results)
+    scored = sum(1 for r in results if r.mean is not None)
+    return overall(results) if enough_answers(scored, len(results)) else None
 
 
 def band(

@@ -95,7 +95,7 @@ def test_whole_journey_then_personal_results(anon_client, team_link, content):
     html = results.content.decode()
     assert "Your results" in html and 'id="radar-data"' in html
     assert "<table" in html and "2.00" in html and "1.00" in html
-    assert "Your top priorities" in html
+    assert "Your priorities" in html
 
 
 def test_resume_in_another_browser_restores_every_saved_answer(anon_client, team_link, content):

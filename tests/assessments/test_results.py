@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.models import Collaboration
 from assessments.results import personal_results
@@ -49,14 +50,78 @@ def test_scores_bands_priorities_and_strengths(anon_client, team_link, content):
     assert by_number[1].result.mean == 2 and by_number[1].band == "priority"
     assert by_number[4].result.mean == 3 and by_number[4].band == "developing"
     assert by_number[2].band == "strength"
-    # Need (5 − mean) × weight; the collaboration creates value by shared delivery.
-    # 6: (5−1)×w6 is largest, then 1: (5−2)×w1; 4 and 8 tie on 2×w.
-    assert [row.characteristic.number for row in results.priorities][:2] == [6, 1]
-    assert len(results.priorities) == 3
+    # Every characteristic in the priority band, most in need first: need (5 − mean) × weight;
+    # 6: (5−1)×w6, then 1: (5−2)×w1. 4 and 8 (3.00) are developing, not priorities.
+    assert [row.characteristic.number for row in results.priorities] == [6, 1]
+    assert results.priorities_in_band
     assert {row.characteristic.number for row in results.strengths} == {2, 3, 5, 7}
     assert results.overall == pytest.approx(sum(int(v) for v in VALUES.values()) / 8)
-    for row in results.priorities:
+    for row in [*results.priorities, *results.strengths]:
         assert row.suggestions and all(s.band == row.band for s in row.suggestions)
+
+
+def test_every_priority_band_characteristic_gets_its_suggestions_on_the_page(
+    anon_client, team_link, content
+):
+    values = {1: "1", 2: "2", 3: "1", 4: "2", 5: "4", 6: "1", 7: "5", 8: "2"}
+    complete(anon_client, team_link.token, content, values=values)
+    html = anon_client.get(reverse("respond_results")).content.decode()
+    priority_rows = re.findall(
+        r'<th scope="row">(\d)\. [^<]*</th>\s*<td class="text-end">[0-9.]+</td>\s*<td><span class="band band-priority">',
+        html,
+    )
+    assert sorted(priority_rows) == ["1", "2", "3", "4", "6", "8"]
+    cards = re.findall(r'<h3 class="h5" id="priority-(\d)">', html)
+    assert sorted(cards) == sorted(priority_rows)  # none falls off
+    section = html[html.index('id="strengths-heading"') :]
+    strengths = Suggestion.objects.filter(
+        characteristic__version=content, characteristic__number=7, band="strength"
+    )
+    assert strengths.count() >= 2
+    for suggestion in strengths:  # every strength suggestion, not only the first
+        assert escape(suggestion.text) in section
+
+
+def test_when_nothing_is_a_priority_the_developing_ones_are_listed_and_said_so(
+    anon_client, team_link, content
+):
+    values = {1: "3", 2: "4", 3: "3", 4: "5", 5: "4", 6: "3", 7: "5", 8: "4"}
+    draft = complete(anon_client, team_link.token, content, values=values)
+    results = personal_results(draft)
+    assert not results.priorities_in_band
+    assert {row.characteristic.number for row in results.priorities} == {1, 3, 6}
+    html = anon_client.get(reverse("respond_results")).content.decode()
+    assert "None of your scores is in the priority band" in html
+
+
+def test_a_card_says_when_the_collaborations_value_modes_weighted_it_up(
+    anon_client, team_link, content
+):
+    from frameworks.models import ValueModeWeight
+
+    draft = complete(anon_client, team_link.token, content, values=VALUES)
+    results = personal_results(draft)
+    for row in results.priorities:
+        weights = ValueModeWeight.objects.filter(
+            characteristic=row.characteristic, value_mode__slug="shared-delivery"
+        ).values_list("weight", flat=True)
+        heavier = any(float(w) > 1 for w in weights)
+        assert bool(row.weighted_by) == heavier, row.characteristic
+        if heavier:
+            assert row.weighted_by == ["Shared delivery"] or row.weighted_by[0].lower().startswith(
+                "shared"
+            )
+
+
+def test_an_overall_score_needs_half_of_the_characteristics(anon_client, team_link, content):
+    # Two answers of 5 on one characteristic, "don't know" elsewhere: no overall 5.00.
+    values = dict.fromkeys(range(1, 9), "dk")
+    values[2] = "5"
+    draft = complete(anon_client, team_link.token, content, values=values)
+    results = personal_results(draft)
+    assert results.overall is None and results.scored == 1
+    html = anon_client.get(reverse("respond_results")).content.decode()
+    assert "No overall score: you answered enough for 1 of the 8 characteristics" in html
 
 
 def test_tips_shown_for_items_rated_three_or_lower(anon_client, team_link, content):
@@ -73,12 +138,13 @@ def test_results_page_chart_data_matches_the_table(anon_client, team_link, conte
     data = json.loads(
         re.search(r'<script id="radar-data" type="application/json">(.*?)</script>', html).group(1)
     )
-    assert data["values"] == [25.0, 100.0, 75.0, 50.0, 75.0, 0.0, 100.0, 50.0]
+    assert data["values"] == [2.0, 5.0, 4.0, 3.0, 4.0, 1.0, 5.0, 3.0]  # the 1–5 scale
     assert len(data["labels"]) == 8
     table = html[html.index('<table class="table table-sm results-table">') :]
     cells = re.findall(r'<td class="text-end">([^<]*)</td>\s*<td><span', table)
     assert [float(c) for c in cells] == data["values"]
-    assert data["bands"] == {"developing": 50.0, "strength": 75.0}
+    assert data["bands"] == {"developing": 3.0, "strength": 4.0}
+    assert "out of 100" not in html.lower()  # one scale
 
 
 def test_results_page_shows_no_team_or_collaboration_figures(anon_client, team_link, content):
