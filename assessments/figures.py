@@ -94,7 +94,7 @@ def _radar_layout(labels: list[str], bands: dict[str, float]) -> dict:
             },
         },
         "showlegend": False,
-        "margin": {"l": 56, "r": 56, "t": 36, "b": 36},
+        "margin": {"l": 66, "r": 66, "t": 36, "b": 36},
         "font": {"size": 12},
         "paper_bgcolor": "rgba(0,0,0,0)",
     }

@@ -39,10 +39,19 @@
     });
   }
 
+  function resizeAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), function (holder) {
+      if (holder.data) { window.Plotly.Plots.resize(holder); }
+    });
+  }
+
   function start() {
     if (!window.Plotly) { return; }
     Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), draw);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-chart]"), wireToggles);
+    // Printing (from a phone too) redraws the charts at the printed size, and back after.
+    window.addEventListener("beforeprint", resizeAll);
+    window.addEventListener("afterprint", resizeAll);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 }());
