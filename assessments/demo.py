@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import (
@@ -625,3 +626,19 @@ def demo_facilitator_password() -> str | None:
     user.set_password(password)
     user.save(update_fields=["password"])
     return password
+
+
+def demo_links() -> list[tuple[str, str]]:
+    """(team name, invitation path) of the demo's open round, for the home page with DEBUG on,
+    so that someone who ran `make run` in the background can still start."""
+    round = (
+        Round.objects.filter(collaboration__name=DEMO_NAME, status=Round.Status.OPEN)
+        .order_by("-opens_on")
+        .first()
+    )
+    if round is None:
+        return []
+    return [
+        (link.team.name, reverse("invitation", args=[link.token]))
+        for link in round.team_links.select_related("team").order_by("team__name")
+    ]

@@ -118,3 +118,22 @@ class FrameworkPageQueryCountTests(TestCase):
         with self.assertNumQueries(14):
             response = self.client.get(url)
         self.assertContains(response, "Extra 15", count=8)
+
+
+def test_the_home_page_says_what_to_do_with_a_lost_link(client, content):
+    html = client.get("/").content.decode()
+    assert "Lost your link?" in html and "ask your collaboration’s facilitator" in html
+    assert "demo" not in html.lower()  # DEBUG off: no demo, no admin address
+
+
+def test_with_debug_on_the_home_page_shows_the_way_into_the_demo(client, content, settings):
+    from assessments.demo import demo_load
+
+    round = demo_load()
+    settings.DEBUG = True
+    html = client.get("/").content.decode()
+    links = list(round.team_links.all())
+    assert len(links) == 5
+    for link in links:
+        assert f"http://testserver/i/{link.token}/" in html
+    assert "demo-facilitator" in html and 'href="/admin/"' in html
