@@ -178,7 +178,8 @@ def _step_context(journey: Journey, characteristics, key: str) -> dict:
         "resume_url": _resume_url(journey),
         "step_number": index + 1,
         "step_count": len(steps),
-        "previous_url": steps[index - 1][2] if index > 0 else reverse("respond_landing"),
+        # The first page has no "Save and go back": it would leave the questionnaire.
+        "previous_url": steps[index - 1][2] if index > 0 else None,
         "next_url": steps[index + 1][2] if index + 1 < len(steps) else None,
         "steps": steps,
         "current_step": key,
@@ -193,7 +194,7 @@ def _resume_url(journey: Journey) -> str | None:
 
 def _after_save(request: HttpRequest, context: dict) -> HttpResponse:
     """Back goes to the previous page, anything else to the next one; both after saving."""
-    if request.POST.get("nav") == "back":
+    if request.POST.get("nav") == "back" and context["previous_url"]:
         return redirect(context["previous_url"])
     return redirect(context["next_url"] or reverse("respond_review"))
 

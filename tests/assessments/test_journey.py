@@ -78,6 +78,25 @@ def test_next_and_back_both_save(anon_client, team_link, content):
     assert html.count('value="5" id=') == 4 and html.count(" checked") == 4
 
 
+def test_the_first_page_offers_no_way_back_out_of_the_questionnaire(anon_client, team_link):
+    start(anon_client, team_link.token)
+    html = anon_client.get(reverse("respond_about")).content.decode()
+    assert "Save and go back" not in html
+    # A forged "back" on the first page saves and stays in the questionnaire.
+    response = anon_client.post(
+        reverse("respond_about"),
+        {
+            "stakeholder_group": "clinician",
+            "team": team_link.team_id,
+            "nav": "back",
+            "resume": resume_token(anon_client),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] != reverse("respond_landing")
+    html = anon_client.get(reverse("respond_characteristic", args=[1])).content.decode()
+    assert "Save and go back" in html
+
+
 def test_dont_know_is_stored_as_null_and_a_comment_is_kept(anon_client, team_link, content):
     draft = start(anon_client, team_link.token)
     answer_page(anon_client, content, 3, value="dk", comment="Trust is growing.")
