@@ -135,3 +135,12 @@ class ValueModesForm(forms.Form):
             "invalid_pk_value": "Choose from the options listed.",
         },
     )
+    not_sure = forms.BooleanField(required=False, label="I’m not sure")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("not_sure") and cleaned.get("value_modes"):
+            self.add_error(
+                "not_sure", "Choose “I’m not sure” or one or more of the ways above, not both."
+            )
+        return cleaned

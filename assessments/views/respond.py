@@ -473,6 +473,8 @@ def value_modes(request: HttpRequest) -> HttpResponse:
         return elsewhere
     context = _step_context(journey, _characteristics(journey.round), STEP_VALUE)
     initial = {"value_modes": list(journey.response.value_modes.values_list("pk", flat=True))}
+    # Whose choice orders the partner's priorities: the collaboration's, when it declared one.
+    declared = {"declared": list(journey.round.value_modes.all())}
     if request.method == "POST":
         form = ValueModesForm(request.POST, initial=initial)
         if form.is_valid():
@@ -482,7 +484,7 @@ def value_modes(request: HttpRequest) -> HttpResponse:
                 lambda: services.response_save_value_modes(
                     response=journey.response, value_modes=form.cleaned_data["value_modes"]
                 ),
-                {**context, "form": form, "modes": ValueMode.objects.all()},
+                {**context, "form": form, "modes": ValueMode.objects.all(), **declared},
                 "assessments/value_modes.html",
             )
     else:
@@ -490,7 +492,7 @@ def value_modes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/value_modes.html",
-        {**context, "form": form, "modes": ValueMode.objects.all()},
+        {**context, "form": form, "modes": ValueMode.objects.all(), **declared},
         status=400 if request.method == "POST" else 200,
     )
 

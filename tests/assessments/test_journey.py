@@ -288,3 +288,28 @@ def test_a_closed_round_refuses_new_starts(anon_client, team_link):
     response = anon_client.post(reverse("respond_start"))
     assert response.status_code == 403
     assert not Response.objects.exists()
+
+
+def test_the_value_page_says_whose_choice_orders_the_priorities_and_offers_not_sure(
+    anon_client, team_link, content
+):
+    from frameworks.models import ValueMode
+
+    draft = start(anon_client, team_link.token)
+    url = reverse("respond_value")
+    html = anon_client.get(url).content.decode()
+    # The round recorded the collaboration's value modes when it opened (shared delivery).
+    assert "Your collaboration said it exists for shared delivery" in html
+    assert "I’m not sure" in html
+    mode = ValueMode.objects.get(slug="shared-learning")
+    both = anon_client.post(
+        url, {"value_modes": [mode.pk], "not_sure": "on", "resume": resume_token(anon_client)}
+    )
+    assert both.status_code == 400
+    assert "not both" in both.content.decode()
+    assert 'href="#id_not_sure"' in both.content.decode()  # the summary links to the box
+    anon_client.post(url, {"value_modes": [mode.pk], "resume": resume_token(anon_client)})
+    assert list(draft.value_modes.values_list("slug", flat=True)) == ["shared-learning"]
+    unsure = anon_client.post(url, {"not_sure": "on", "resume": resume_token(anon_client)})
+    assert unsure.status_code == 302
+    assert not draft.value_modes.exists()  # not sure: no value mode counted
