@@ -301,7 +301,22 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         session_store.remember_resume_link(reply, token)
         return reply
     session_store.bind_draft(request.session, response, token, fresh=True)
-    return redirect("respond_landing")
+    return redirect(_continue_url(response))
+
+
+def _continue_url(response: Response) -> str:
+    """Where a returning partner carries on: the first page with something unanswered (about
+    them, then the first characteristic with an unanswered statement), else the review."""
+    if not response.stakeholder_group:
+        return reverse("respond_about")
+    answered = set(Answer.objects.filter(response=response).values_list("indicator_id", flat=True))
+    numbers = Indicator.objects.filter(
+        characteristic__version=response.round.framework_version_id
+    ).order_by("characteristic__number", "position").values_list("pk", "characteristic__number")
+    for pk, number in numbers:
+        if pk not in answered:
+            return reverse("respond_characteristic", args=[number])
+    return reverse("respond_review")
 
 
 @require_safe
@@ -320,6 +335,7 @@ def landing(request: HttpRequest) -> HttpResponse:
             "round": journey.round,
             "journey": journey,
             "already_answered": submitted,
+            "submitted": submitted,
             # Someone else on a shared device may start their own response from a team link.
             "can_start_another": submitted and journey.team_id is not None,
             "resume_url": _resume_url(journey),

@@ -134,6 +134,44 @@ def test_resume_in_another_browser_restores_every_saved_answer(anon_client, team
     assert "Hard to say" in page2
 
 
+def test_the_resume_link_continues_where_the_partner_stopped(anon_client, team_link, content):
+    from assessments.models import Answer, Response
+
+    draft = start(anon_client, team_link.token)
+    token = resume_token(anon_client)
+    # Nothing about them yet: the first page.
+    assert Client().get(reverse("respond_resume", args=[token]))["Location"] == reverse(
+        "respond_about"
+    )
+    Response.objects.filter(pk=draft.pk).update(stakeholder_group="carer")
+    for number in (1, 2, 3):
+        answer_page(anon_client, content, number, value="4")
+    # Page 4 half answered: carry on there, not on page 5.
+    answer_page(anon_client, content, 5, value="4")
+    first_of_4 = content.characteristics.get(number=4).indicators.order_by("position").first()
+    Answer.objects.create(response=draft, indicator=first_of_4, value=2)
+    assert Client().get(reverse("respond_resume", args=[token]))["Location"] == reverse(
+        "respond_characteristic", args=[4]
+    )
+    for number in (4, 6, 7, 8):
+        answer_page(anon_client, content, number, value="dk")
+    assert Client().get(reverse("respond_resume", args=[token]))["Location"] == reverse(
+        "respond_review"
+    )
+
+
+def test_after_submitting_the_private_link_says_it_shows_the_results(
+    anon_client, team_link, content
+):
+    complete(anon_client, team_link.token, content)
+    assert "resume-heading" in anon_client.get(reverse("respond_results")).content.decode()
+    for url in (reverse("respond_results"), reverse("respond_landing")):
+        html = anon_client.get(url).content.decode()
+        if "resume-heading" in html:
+            assert "Your private results link" in html, url
+            assert "change your answers" not in html, url
+
+
 def test_final_submit_with_an_expired_session_is_saved(anon_client, team_link, content):
     draft = start(anon_client, team_link.token)
     answer_page(anon_client, content, 1, value="4")
