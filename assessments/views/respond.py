@@ -21,7 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments import figures
 from assessments import respondent_session as session_store
-from assessments.forms.respond import AboutForm, CharacteristicForm, TamperedForm, ValueModesForm
+from assessments.forms.respond import (
+    DONT_KNOW,
+    SCALE_CHOICES,
+    AboutForm,
+    CharacteristicForm,
+    TamperedForm,
+    ValueModesForm,
+)
 from assessments.models import (
     Answer,
     Comment,
@@ -193,9 +200,12 @@ def _resume_url(journey: Journey) -> str | None:
 
 
 def _after_save(request: HttpRequest, context: dict) -> HttpResponse:
-    """Back goes to the previous page, anything else to the next one; both after saving."""
+    """Back goes to the previous page, anything else to the next one (or, when the page was
+    opened from "check your answers", back there); both after saving."""
     if request.POST.get("nav") == "back" and context["previous_url"]:
         return redirect(context["previous_url"])
+    if request.POST.get("return") == "review":
+        return redirect("respond_review")
     return redirect(context["next_url"] or reverse("respond_review"))
 
 
@@ -310,9 +320,11 @@ def _continue_url(response: Response) -> str:
     if not response.stakeholder_group:
         return reverse("respond_about")
     answered = set(Answer.objects.filter(response=response).values_list("indicator_id", flat=True))
-    numbers = Indicator.objects.filter(
-        characteristic__version=response.round.framework_version_id
-    ).order_by("characteristic__number", "position").values_list("pk", "characteristic__number")
+    numbers = (
+        Indicator.objects.filter(characteristic__version=response.round.framework_version_id)
+        .order_by("characteristic__number", "position")
+        .values_list("pk", "characteristic__number")
+    )
     for pk, number in numbers:
         if pk not in answered:
             return reverse("respond_characteristic", args=[number])
@@ -545,25 +557,52 @@ def review(request: HttpRequest) -> HttpResponse:
         )
     )
     context = _step_context(journey, characteristics, STEP_REVIEW)
-    answered = set(
-        Answer.objects.filter(response=journey.response).values_list("indicator_id", flat=True)
+    answers = dict(
+        Answer.objects.filter(response=journey.response).values_list("indicator_id", "value")
     )
-    unanswered = [
-        (c, i, reverse("respond_characteristic", args=[c.number]) + f"#item-{i.pk}")
-        for c in characteristics
-        for i in c.indicators.all()
-        if i.pk not in answered
-    ]
-    total = sum(len(c.indicators.all()) for c in characteristics)
+    comments = dict(
+        Comment.objects.filter(response=journey.response).values_list("characteristic_id", "text")
+    )
+    labels = dict(SCALE_CHOICES)
+    change = "?return=review"
+    sections = []
+    unanswered = []
+    for c in characteristics:
+        rows = []
+        for code, indicator in enumerate(c.indicators.all(), 1):
+            if indicator.pk in answers:
+                value = answers[indicator.pk]
+                answer = labels[DONT_KNOW if value is None else str(value)]
+            else:
+                answer = None
+                page = reverse("respond_characteristic", args=[c.number])
+                unanswered.append((c, indicator, f"{page}{change}#item-{indicator.pk}"))
+            rows.append((f"{c.number}.{code}", indicator, answer))
+        sections.append(
+            {
+                "characteristic": c,
+                "rows": rows,
+                "comment": comments.get(c.pk, ""),
+                "change_url": reverse("respond_characteristic", args=[c.number]) + change,
+            }
+        )
+    team = journey.response.team
+    group = journey.response.stakeholder_group
     return render(
         request,
         "assessments/review.html",
         {
             **context,
+            "sections": sections,
             "unanswered": unanswered,
-            "answered_count": len(answered),
-            "total": total,
-            "missing_about": not journey.response.stakeholder_group,
+            "answered_count": len(answers),
+            "total": sum(len(c.indicators.all()) for c in characteristics),
+            "missing_about": not group,
+            "team": team,
+            "group_label": dict(StakeholderGroup.choices).get(group, ""),
+            "value_modes": list(journey.response.value_modes.all()),
+            "about_url": reverse("respond_about") + change,
+            "value_url": reverse("respond_value") + change,
         },
     )
 

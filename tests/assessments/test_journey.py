@@ -208,7 +208,36 @@ def test_review_lists_unanswered_items_with_links(anon_client, team_link, conten
     )
     assert "Not answered yet (29)" in html
     first = missing.order_by("characteristic__number", "position").first()
-    assert f"{reverse('respond_characteristic', args=[2])}#item-{first.pk}" in html
+    assert f"{reverse('respond_characteristic', args=[2])}?return=review#item-{first.pk}" in html
+
+
+def test_check_your_answers_shows_every_answer_and_changing_one_comes_back(
+    anon_client, team_link, content
+):
+    complete_values = {1: "2", 2: "dk"}
+    start(anon_client, team_link.token)
+    anon_client.post(
+        reverse("respond_about"),
+        {"stakeholder_group": "carer", "resume": resume_token(anon_client)},
+    )
+    for number, value in complete_values.items():
+        answer_page(anon_client, content, number, value=value, comment=f"Note {number}")
+    html = anon_client.get(reverse("respond_review")).content.decode()
+    assert "Check your answers before submitting" in html
+    assert "<dd>Carer</dd>" in html
+    section = html[html.index('id="summary-1"') : html.index('id="summary-2"')]
+    assert section.count("<dd>Disagree</dd>") == 4 and "Note 1" in section
+    section = html[html.index('id="summary-2"') : html.index('id="summary-3"')]
+    assert section.count("<dd>Don’t know / not applicable</dd>") == 3
+    change = f"{reverse('respond_characteristic', args=[1])}?return=review"
+    assert f'href="{change}"' in html
+    page = anon_client.get(change).content.decode()
+    assert "Save and return to your answers" in page and "Save and go back" not in page
+    response = answer_page(anon_client, content, 1, value="5", extra={"return": "review"})
+    assert response["Location"] == reverse("respond_review")
+    html = anon_client.get(reverse("respond_review")).content.decode()
+    section = html[html.index('id="summary-1"') : html.index('id="summary-2"')]
+    assert section.count("<dd>Strongly agree</dd>") == 4
 
 
 def test_team_link_respondent_is_not_asked_for_a_team(anon_client, team_link):
