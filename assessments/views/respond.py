@@ -353,10 +353,14 @@ def landing(request: HttpRequest) -> HttpResponse:
             "resume_url": _resume_url(journey),
             "characteristic_count": len(characteristics),
             "item_count": item_count,
-            "minutes": max(5, round_up(item_count * 0.4)),
+            # A range, not a measurement: 15 to 25 seconds a statement.
+            "minutes_low": max(5, round_up(item_count * 15 / 60)),
+            "minutes_high": max(10, round_up(item_count * 25 / 60)),
             "retention_months": settings.RESPONSE_RETENTION_MONTHS,
             "privacy_contact": settings.PRIVACY_CONTACT,
-            "first_url": reverse("respond_about"),
+            "first_url": _continue_url(journey.response)
+            if journey.response and not submitted
+            else reverse("respond_about"),
         },
     )
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import TIMEOUT_MS, axe_run, describe_violations
+from tests.browser.conftest import (
+    AXE_TAGS,
+    TIMEOUT_MS,
+    axe_run,
+    axe_violations,
+    describe_violations,
+)
 from tests.browser.helpers import complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,6 +57,27 @@ def test_journey_fits_a_phone_screen(browser: Browser, axe_source, invitation_ur
         small = [target for target in small if f"target-size {target}" not in passed]
         if small:
             problems.append(f"{label}: targets under 24 px that axe did not pass: {small[:5]}")
+        # On a touch screen every answer's target (its row, label included) is 44 px tall.
+        short = page.evaluate(
+            """() => [...document.querySelectorAll('.scale-option')]
+                .filter(o => o.getBoundingClientRect().height < 44)
+                .map(o => o.querySelector('input').id)"""
+        )
+        if short:
+            problems.append(f"{label}: answer targets under 44 px: {short[:5]}")
+        # The whole of WCAG 2.x A/AA at phone width, on every page of the journey.
+        violations = axe_violations(page, axe_source, tags=AXE_TAGS)
+        if violations:
+            problems.append(f"{label}: axe at 375 px:\n" + describe_violations(violations))
+        if label == "landing":
+            # The Start button is on the first screen of a small phone (375 × 667).
+            bottom = page.evaluate(
+                "() => [...document.querySelectorAll('button')]"
+                ".find(b => b.textContent.includes('Start the assessment'))"
+                ".getBoundingClientRect().bottom"
+            )
+            if bottom > 667:
+                problems.append(f"landing: the Start button ends at {bottom} px, below 667")
         if result["violations"] or result["incomplete"]:
             problems.append(
                 f"{label}: target size:\n"
@@ -63,3 +90,60 @@ def test_journey_fits_a_phone_screen(browser: Browser, axe_source, invitation_ur
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_radio_focus_ring_is_clearly_visible(browser: Browser, invitation_url, content):
+    from tests.browser.helpers import about, start
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        start(page, invitation_url)
+        about(page)
+        page.locator("fieldset.item input[type=radio]").first.focus()
+        page.keyboard.press("ArrowRight")  # keyboard focus: :focus-visible applies
+        ring = page.evaluate(
+            """() => { const s = getComputedStyle(document.activeElement);
+                       return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }"""
+        )
+        assert ring[0] == "solid" and ring[1] >= 3, ring
+        assert "255, 221, 0" in ring[2], ring  # the yellow halo, not a faint glow
+    finally:
+        context.close()
+
+
+def test_on_a_wide_screen_the_options_line_up_as_a_matrix(
+    browser: Browser, invitation_url, content
+):
+    from tests.browser.helpers import about, start
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        start(page, invitation_url)
+        about(page)
+        columns = page.evaluate(
+            """() => {
+              const centre = e => { const r = e.getBoundingClientRect(); return r.left + r.width / 2; };
+              const heads = [...document.querySelectorAll('.scale-header span')].map(centre);
+              const rows = [...document.querySelectorAll('fieldset.item')].map(
+                f => [...f.querySelectorAll('input[type=radio]')].map(centre));
+              return {heads, rows};
+            }"""
+        )
+        assert len(columns["heads"]) == 6
+        for row in columns["rows"]:
+            assert len(row) == 6
+            for head, radio in zip(columns["heads"], row, strict=True):
+                assert abs(head - radio) < 2, (head, radio)
+        # Each radio still has its own accessible name, and its whole cell selects it.
+        item = page.locator("fieldset.item").first
+        expect(item.get_by_label("Agree", exact=True)).to_have_count(1)
+        cell = item.locator(".scale-option").nth(3)
+        box = cell.bounding_box()
+        page.mouse.click(box["x"] + 4, box["y"] + 4)  # a corner of the cell, not the radio
+        expect(item.get_by_label("Agree", exact=True)).to_be_checked()
+    finally:
+        context.close()

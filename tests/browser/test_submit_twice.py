@@ -17,7 +17,7 @@ def reach_review(page: Page, invitation_url: str, live_server) -> None:
     about(page)
     answer_characteristic(page, 1)
     page.goto(f"{live_server.url}/respond/review/")
-    expect(page.get_by_role("heading", name="Review and submit")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
 
 
 def submit_posts(page: Page) -> list:
