@@ -704,3 +704,12 @@ def test_properties_priorities_random(seed):
             assert overall_mean <= max(r.mean for r in ordered) + 1e-9
         else:
             assert overall_mean is None
+
+
+def test_one_persons_tie_goes_to_the_characteristic_with_the_more_spread_answers():
+    # docs/scoring.md, priority order, rule 4, for one person: both 2.50, equal weights.
+    even = respondent_characteristic(1, [2, 3, 2, 3], 4)  # sd 0.58
+    split = respondent_characteristic(2, [1, 4, 1, 4], 4)  # sd 1.73
+    assert even.mean == split.mean == 2.5
+    assert [r.number for r in priorities([even, split])] == [2, 1]
+    assert [r.number for r in priorities([split, even])] == [2, 1]
