@@ -16,6 +16,11 @@ CANVAS_TEXT_MAX_LENGTH = 4000
 
 
 class StakeholderGroup(models.TextChoices):
+    """The groups a respondent chooses one of ("which best describes you"). The hints make them
+    mutually exclusive: a clinician who manages chooses the role they mostly bring, and "staff of
+    a partner organisation" is everyone else employed by a partner (docs/stakeholder-groups.md).
+    """
+
     PARTNER_STAFF = "partner_staff", "Staff of a partner organisation"
     CLINICIAN = "clinician", "Clinician"
     MANAGER = "manager", "Manager or leader"
@@ -23,6 +28,22 @@ class StakeholderGroup(models.TextChoices):
     CARER = "carer", "Carer"
     COMMUNITY = "community", "Community or voluntary sector"
     OTHER = "other", "Other"
+
+
+# What each group covers, shown under it where a respondent chooses, so that each person fits one.
+STAKEHOLDER_GROUP_HINTS = {
+    "partner_staff": "You work for a partner organisation in any role not listed above or below "
+    "(for example administration, support, analysis, project or programme work).",
+    "clinician": "You are a health or care professional (such as a doctor, nurse, therapist, "
+    "pharmacist or social worker). Choose this even if you also manage or lead.",
+    "manager": "You manage or lead a service, team or organisation and do not mainly work as a "
+    "clinician or practitioner.",
+    "patient": "You use the services the collaboration provides, or have used them recently.",
+    "carer": "You look after a family member or friend who uses the services, unpaid.",
+    "community": "You take part through a community, voluntary or faith organisation (as a "
+    "volunteer or its staff), not through one of the statutory partners.",
+    "other": "None of the above describes you.",
+}
 
 
 class CollaborationQuerySet(models.QuerySet):

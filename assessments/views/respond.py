@@ -42,6 +42,7 @@ from assessments.models import (
     start_resume_token,
     token_digest,
 )
+from assessments.models.collaborations import STAKEHOLDER_GROUP_HINTS
 from assessments.results import personal_results
 from assessments.services import respond as services
 from frameworks.models import Characteristic, Indicator, ValueMode
@@ -405,7 +406,10 @@ def about(request: HttpRequest) -> HttpResponse:
     if elsewhere is not None:
         return elsewhere
     characteristics = _characteristics(journey.round)
-    context = _step_context(journey, characteristics, STEP_ABOUT)
+    context = {
+        **_step_context(journey, characteristics, STEP_ABOUT),
+        "group_hints": STAKEHOLDER_GROUP_HINTS,
+    }
     # A team link answers for its team; other respondents say which team they are part of.
     ask_team = not journey.response.team_from_link
     teams = Team.objects.filter(collaboration=journey.round.collaboration_id).active()

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments.models import Answer, Comment, IndividualLink, Response, Round
 from frameworks.models import Indicator
@@ -380,3 +381,22 @@ def test_the_value_page_says_whose_choice_orders_the_priorities_and_offers_not_s
     unsure = anon_client.post(url, {"not_sure": "on", "resume": resume_token(anon_client)})
     assert unsure.status_code == 302
     assert not draft.value_modes.exists()  # not sure: no value mode counted
+
+
+def test_each_stakeholder_group_says_who_it_is_for_so_that_everyone_fits_one(
+    anon_client, team_link
+):
+    from assessments.models import StakeholderGroup
+    from assessments.models.collaborations import STAKEHOLDER_GROUP_HINTS
+
+    start(anon_client, team_link.token)
+    html = anon_client.get(reverse("respond_about")).content.decode()
+    assert "Choose the one that best describes the part you play" in html
+    assert set(STAKEHOLDER_GROUP_HINTS) == set(StakeholderGroup.values)
+    for index, (slug, _) in enumerate(StakeholderGroup.choices):
+        hint_id = f"id_stakeholder_group_{index}-hint"
+        assert f'aria-describedby="{hint_id}"' in html, slug
+        assert f'id="{hint_id}">{escape(STAKEHOLDER_GROUP_HINTS[slug])}</p>' in html, slug
+    # Clinicians who manage are told where they belong, and managers where they don't.
+    assert "even if you also manage" in STAKEHOLDER_GROUP_HINTS["clinician"]
+    assert "do not mainly work as a clinician" in STAKEHOLDER_GROUP_HINTS["manager"]
