@@ -555,7 +555,7 @@ class Indicator(VersionedContent):
     across editions.
     """
 
-    FROZEN_FIELDS = ("characteristic", "position", "key", "text")
+    FROZEN_FIELDS = ("characteristic", "position", "key", "text", "plain_english")
     VERSION_PATH = "characteristic__version"
 
     characteristic = models.ForeignKey(
@@ -566,6 +566,15 @@ class Indicator(VersionedContent):
         max_length=80, help_text="Stable across editions where the meaning is the same."
     )
     text = models.CharField(max_length=300)
+    # Written for CollabAssess, not the publisher's: shown under the statement, credited as the
+    # app's, and frozen with the version like the wording it explains.
+    plain_english = models.CharField(
+        "plain English",
+        max_length=300,
+        blank=True,
+        help_text="A short plain-English line under the statement, written for CollabAssess "
+        "(not part of the published framework).",
+    )
 
     objects = IndicatorManager()
 

@@ -400,3 +400,23 @@ def test_each_stakeholder_group_says_who_it_is_for_so_that_everyone_fits_one(
     # Clinicians who manage are told where they belong, and managers where they don't.
     assert "even if you also manage" in STAKEHOLDER_GROUP_HINTS["clinician"]
     assert "do not mainly work as a clinician" in STAKEHOLDER_GROUP_HINTS["manager"]
+
+
+@pytest.mark.parametrize("edition", [1, 2])
+def test_every_statement_has_a_plain_english_line_under_it_credited_as_the_apps(
+    anon_client, content, edition
+):
+    from tests.assessments.helpers import open_round_link
+
+    version = content if edition == 2 else content.framework.versions.get(number=1)
+    link = open_round_link(version, name=f"Plain {edition}")
+    start(anon_client, link.token)
+    indicators = Indicator.objects.filter(characteristic__version=version)
+    assert indicators.exists() and not indicators.filter(plain_english="").exists()
+    for number in version.characteristics.values_list("number", flat=True):
+        html = anon_client.get(reverse("respond_characteristic", args=[number])).content.decode()
+        assert "a plain-English explanation written for CollabAssess" in html
+        for indicator in indicators.filter(characteristic__number=number):
+            assert f'aria-describedby="plain-{indicator.pk}"' in html
+            assert escape(indicator.plain_english) in html
+            assert escape(indicator.text) in html  # the publisher's wording stays

@@ -47,6 +47,27 @@ def test_changing_an_indicator_of_a_published_version_is_refused(content):
     assert indicator.text == original
 
 
+def test_the_plain_english_line_freezes_with_the_wording_it_explains(content):
+    indicator = Indicator.objects.filter(characteristic__version=content).first()
+    original = indicator.plain_english
+    assert original  # every indicator has one (fixtures/02_eight_characteristics.json)
+    indicator.plain_english = "A different explanation"
+    with pytest.raises(FrozenContentError, match="frozen"):
+        indicator.save()
+    with pytest.raises(FrozenContentError):
+        Indicator.objects.filter(pk=indicator.pk).update(plain_english="Changed in bulk")
+    indicator.refresh_from_db()
+    assert indicator.plain_english == original
+    draft = version_copy(version=content)
+    copied = Indicator.objects.get(
+        characteristic__version=draft,
+        key=indicator.key,
+        characteristic__number=indicator.characteristic.number,
+    )
+    copied.plain_english = "Reworded in the next edition's draft"
+    copied.save()  # drafts are edited freely
+
+
 def test_reordering_indicators_of_a_published_version_is_refused(content):
     indicator = Indicator.objects.filter(characteristic__version=content).first()
     indicator.position = 99

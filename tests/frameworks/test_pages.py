@@ -137,3 +137,36 @@ def test_with_debug_on_the_home_page_shows_the_way_into_the_demo(client, content
     for link in links:
         assert f"http://testserver/i/{link.token}/" in html
     assert "demo-facilitator" in html and 'href="/admin/"' in html
+
+
+def test_the_framework_page_folds_credits_once_per_section_and_labels_the_apps_text(
+    anon_client, content
+):
+    html = anon_client.get(reverse("framework")).content.decode()
+    # Each characteristic folds, and is open without JavaScript.
+    assert html.count('<details class="characteristic card mb-3"') == 8
+    assert html.count('class="characteristic card mb-3" id="characteristic-') == 8
+    assert len(re.findall(r'<details class="characteristic[^>]*\sopen>', html)) == 8
+    # One credit line per section, not one after every item; a way back up after each.
+    sections = re.findall(r'<section id="([a-z-]+)"[^>]*>(.*?)\n</section>', html, re.S)
+    assert {name for name, _ in sections} >= {
+        "characteristics",
+        "value",
+        "approaches",
+        "considerations",
+        "questions",
+        "key-steps",
+    }
+    for name, body in sections:
+        assert body.count('class="source-note') == 1, name
+        assert 'href="#main">Back to top</a>' in body, name
+    # The key steps' source text once, not "Work to build trust. Work to build trust."
+    assert "Work to build trust. Work to build trust." not in html
+    assert html.count("Work to build trust.") == 1
+    # What CollabAssess wrote is said to be CollabAssess's.
+    assert (
+        "The grouping into three themes, the links to related guidance and their reasons are CollabAssess’s"
+        in html
+    )
+    assert "(links and reasons chosen by CollabAssess)" in html
+    assert "short title of our own" in html
