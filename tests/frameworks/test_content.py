@@ -147,3 +147,26 @@ def test_load_content_command_is_idempotent(content, capsys):
 
     call_command("load_content")
     assert "0 objects added" in capsys.readouterr().out
+
+
+def test_key_step_12_is_not_linked_to_patient_involvement_on_its_headline(content):
+    from frameworks.models import KeyStep
+
+    step = KeyStep.objects.get(number=12)
+    assert "workforce" in step.text
+    assert not step.suggestions.filter(
+        characteristic__version__framework__slug="eight-characteristics"
+    ).exists()
+
+
+def test_each_editions_link_reasons_name_its_own_characteristics(content):
+    from frameworks.models import CharacteristicConsideration
+
+    reasons = {
+        link.characteristic.version.number: link.reason
+        for link in CharacteristicConsideration.objects.filter(
+            characteristic__number=1, consideration__slug="be-flexible"
+        ).select_related("characteristic__version")
+    }
+    assert reasons[1] != reasons[2]
+    assert "clear purpose with realistic goals" not in reasons[2]
