@@ -8,7 +8,7 @@ AXE := tests/browser/vendor/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install migrate content demo run test test-fast lint format bench mutate clean
+.PHONY: help install migrate content demo run test test-fast lint format bench mutate screens clean
 
 help:
 	@echo "make run    install, migrate, load content and demo data, serve http://$(HOST):$(PORT)"
@@ -68,6 +68,10 @@ mutate: install | var $(AXE)
 
 bench: content
 	$(BIN)/python scripts/bench.py
+
+# Screenshots of the partner's journey at 375 and 1280 px into docs/screens/ (needs Chromium).
+screens: install | var
+	$(BIN)/python scripts/screens.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,153 @@
+"""Screenshots of the partner's journey at 375 px and 1280 px, for docs/screens/ (make screens).
+
+Starts the app on its own SQLite database under var/screens/ (content and demo loaded), walks the
+journey in Chromium (/usr/bin/chromium, through Playwright) as a partner would, and saves one JPEG
+per page and width, then writes docs/screens/README.md listing them. The user's database is never
+touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "screens"
+OUT = ROOT / "docs" / "screens"
+WIDTHS = (375, 1280)
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env() -> dict[str, str]:
+    database = WORK / "screens.sqlite3"
+    return {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "1",
+        "SECRET_KEY": "screens",
+    }
+
+
+def prepare(port: int) -> str:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    for args in (
+        ["migrate", "--no-input", "-v0"],
+        ["load_content"],
+        ["load_demo", "--base-url", f"http://127.0.0.1:{port}"],
+    ):
+        result = subprocess.run(  # noqa: S603 (our own manage.py)
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=env(), capture_output=True, text=True
+        )
+        if result.returncode:
+            sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    links = re.findall(r"http://127\.0\.0\.1:\d+/i/[\w-]+/", result.stdout)
+    if not links:
+        sys.exit("load_demo printed no invitation link")
+    return links[0]
+
+
+def answer(page, value: str) -> None:
+    for fieldset in page.locator("fieldset.item").all():
+        fieldset.locator(f"input[value='{value}']").check()
+
+
+def walk(browser, width: int, invitation: str, port: int, shots: list) -> None:
+    """The journey at one width, one screenshot per page."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+
+    def shot(number: int, name: str, title: str) -> None:
+        page.wait_for_timeout(400)  # charts drawn
+        path = OUT / f"{number:02d}-{name}-{width}.jpg"
+        page.screenshot(path=str(path), full_page=True, type="jpeg", quality=55)
+        shots.append((title, width, path.name))
+
+    page.goto(invitation)
+    shot(1, "landing", "Landing page: the Start button on the first screen")
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_label("Clinician", exact=True).check()
+    shot(2, "about", "About you: one stakeholder group, each with its hint")
+    page.get_by_role("button", name="Save and continue").click()
+    shot(3, "question", "A questionnaire page: plain-English lines, 44 px answers")
+    for value in ["2", "4", "3", "5", "4", "2", "5", "3"]:
+        answer(page, value)
+        page.get_by_role("button", name="Save and continue").click()
+    shot(4, "value", "How the collaboration creates value, with “I’m not sure”")
+    page.get_by_role("button", name="Save and continue").click()
+    shot(5, "check-answers", "Check your answers, with change links")
+    page.get_by_role("button", name="Submit my answers").click()
+    page.wait_for_url("**/respond/results/")
+    shot(6, "results", "Your results: one 1–5 scale, every priority, what next")
+    page.goto(f"http://127.0.0.1:{port}/i/truncated-link/")
+    shot(7, "not-found", "A truncated invitation link")
+    page.goto(f"http://127.0.0.1:{port}/framework/")
+    shot(8, "framework", "The framework page, folded")
+    context.close()
+
+
+def main() -> int:
+    port = free_port()
+    invitation = prepare(port)
+    server = subprocess.Popen(  # noqa: S603 (our own manage.py)
+        [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    shots: list[tuple[str, int, str]] = []
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        OUT.mkdir(parents=True, exist_ok=True)
+        for old in OUT.glob("*.jpg"):
+            old.unlink()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            for width in WIDTHS:
+                walk(browser, width, invitation, port, shots)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    lines = [
+        "# The partner's journey, at 375 px and 1280 px",
+        "",
+        "Made by `make screens` (scripts/screens.py) on the demo data: rebuild them after changing",
+        "a page of the journey. Each image is the whole page.",
+        "",
+        "| page | 375 px | 1280 px |",
+        "|---|---|---|",
+    ]
+    by_title: dict[str, dict[int, str]] = {}
+    for title, width, name in shots:
+        by_title.setdefault(title, {})[width] = name
+    for title, files in by_title.items():
+        cells = [f"[{files[w]}]({files[w]})" if w in files else "" for w in WIDTHS]
+        lines.append(f"| {title} | {' | '.join(cells)} |")
+    (OUT / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(shots)} screenshots in {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
