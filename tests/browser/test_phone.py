@@ -87,6 +87,33 @@ def test_journey_fits_a_phone_screen(browser: Browser, axe_source, invitation_ur
     try:
         complete(page, invitation_url, on_page=check)
         assert page.locator("table.results-table tbody tr").count() == 8
+        # The results table's last column is on screen, not hidden in a scrolling region.
+        clipped = page.evaluate(
+            """() => [...document.querySelectorAll('.table-responsive')]
+                .filter(r => r.scrollWidth > r.clientWidth + 1).map(r => r.textContent.slice(0, 40))"""
+        )
+        if clipped:
+            problems.append(f"results: tables scroll sideways on a phone: {clipped}")
+        # Every characteristic the table calls "Priority" has its card of suggestions.
+        priority = page.evaluate(
+            """() => [...document.querySelectorAll('table.results-table tbody tr')]
+                .filter(r => r.querySelector('.band-priority'))
+                .map(r => r.querySelector('th').textContent.split('.')[0].trim())"""
+        )
+        cards = page.evaluate(
+            "() => [...document.querySelectorAll('h3[id^=priority-]')].map(h => h.id.slice(9))"
+        )
+        if not set(priority) <= set(cards):
+            problems.append(f"results: priorities {priority} but cards {cards}")
+        # A second visit to the invitation shows that they answered, with their results.
+        page.goto(invitation_url)
+        expect(page.get_by_role("heading", name="You have already answered")).to_be_visible()
+        page.get_by_role("link", name="See your results").click()
+        page.wait_for_url("**/respond/results/")
+        # A truncated link: a helpful page, at phone width, with DEBUG off.
+        page.goto(invitation_url[: invitation_url.index("/i/") + 12] + "/")
+        expect(page.get_by_role("heading", name="We can’t find that page")).to_be_visible()
+        check("truncated link")
     finally:
         context.close()
     assert not problems, "\n".join(problems)
