@@ -507,6 +507,52 @@ MUTATIONS = [
             "tests/assessments/test_group_results_pages.py::test_teams_as_letters_stick_for_that_user_and_round"
         ],
     ),
+    # --- The partner on a phone (issue 9) ------------------------------------------------------
+    Mutation(
+        "personal results: an overall score only with half the characteristics scored",
+        "assessments/scoring.py",
+        "    return overall(results) if enough_answers(scored, len(results)) else None",
+        "    return overall(results)",
+        [
+            "tests/assessments/test_results.py::test_an_overall_score_needs_half_of_the_characteristics"
+        ],
+    ),
+    Mutation(
+        "personal results: every characteristic in the priority band gets a card",
+        "assessments/results.py",
+        "    priorities = [row for row in ordered if row.band == scoring.PRIORITY]",
+        "    priorities = [row for row in ordered if row.band == scoring.PRIORITY][:1]",
+        [
+            "tests/assessments/test_results.py::test_every_priority_band_characteristic_gets_its_suggestions_on_the_page"
+        ],
+    ),
+    Mutation(
+        "freeze: the plain-English line is frozen with the version",
+        "frameworks/models.py",
+        'FROZEN_FIELDS = ("characteristic", "position", "key", "text", "plain_english")',
+        'FROZEN_FIELDS = ("characteristic", "position", "key", "text")',
+        [
+            "tests/frameworks/test_freeze.py::test_the_plain_english_line_freezes_with_the_wording_it_explains"
+        ],
+    ),
+    Mutation(
+        "resume link: carries on at the first unanswered page",
+        "assessments/views/respond.py",
+        "    return redirect(_continue_url(response))",
+        '    return redirect("respond_landing")',
+        [
+            "tests/assessments/test_journey.py::test_the_resume_link_continues_where_the_partner_stopped"
+        ],
+    ),
+    Mutation(
+        "check your answers: a change link returns to the summary after saving",
+        "assessments/views/respond.py",
+        '    if request.POST.get("return") == "review":\n        return redirect("respond_review")\n',
+        "",
+        [
+            "tests/assessments/test_journey.py::test_check_your_answers_shows_every_answer_and_changing_one_comes_back"
+        ],
+    ),
 ]
 
 
