@@ -119,58 +119,52 @@ def test_journey_fits_a_phone_screen(browser: Browser, axe_source, invitation_ur
     assert not problems, "\n".join(problems)
 
 
-def test_the_radio_focus_ring_is_clearly_visible(browser: Browser, invitation_url, content):
+@pytest.fixture
+def question_page(browser: Browser, invitation_url, content):
+    """The first questionnaire page on a 1280 px desktop (mouse, keyboard)."""
     from tests.browser.helpers import about, start
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    try:
-        start(page, invitation_url)
-        about(page)
-        page.locator("fieldset.item input[type=radio]").first.focus()
-        page.keyboard.press("ArrowRight")  # keyboard focus: :focus-visible applies
-        ring = page.evaluate(
-            """() => { const s = getComputedStyle(document.activeElement);
-                       return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }"""
-        )
-        assert ring[0] == "solid" and ring[1] >= 3, ring
-        assert "255, 221, 0" in ring[2], ring  # the yellow halo, not a faint glow
-    finally:
-        context.close()
+    start(page, invitation_url)
+    about(page)
+    yield page
+    context.close()
 
 
-def test_on_a_wide_screen_the_options_line_up_as_a_matrix(
-    browser: Browser, invitation_url, content
-):
-    from tests.browser.helpers import about, start
+def test_the_radio_focus_ring_is_clearly_visible(question_page):
+    page = question_page
+    page.locator("fieldset.item input[type=radio]").first.focus()
+    page.keyboard.press("ArrowRight")  # keyboard focus: :focus-visible applies
+    ring = page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+                   return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }"""
+    )
+    assert ring[0] == "solid" and ring[1] >= 3, ring
+    assert "255, 221, 0" in ring[2], ring  # the yellow halo, not a faint glow
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        start(page, invitation_url)
-        about(page)
-        columns = page.evaluate(
-            """() => {
-              const centre = e => { const r = e.getBoundingClientRect(); return r.left + r.width / 2; };
-              const heads = [...document.querySelectorAll('.scale-header span')].map(centre);
-              const rows = [...document.querySelectorAll('fieldset.item')].map(
-                f => [...f.querySelectorAll('input[type=radio]')].map(centre));
-              return {heads, rows};
-            }"""
-        )
-        assert len(columns["heads"]) == 6
-        for row in columns["rows"]:
-            assert len(row) == 6
-            for head, radio in zip(columns["heads"], row, strict=True):
-                assert abs(head - radio) < 2, (head, radio)
-        # Each radio still has its own accessible name, and its whole cell selects it.
-        item = page.locator("fieldset.item").first
-        expect(item.get_by_label("Agree", exact=True)).to_have_count(1)
-        cell = item.locator(".scale-option").nth(3)
-        box = cell.bounding_box()
-        page.mouse.click(box["x"] + 4, box["y"] + 4)  # a corner of the cell, not the radio
-        expect(item.get_by_label("Agree", exact=True)).to_be_checked()
-    finally:
-        context.close()
+
+def test_on_a_wide_screen_the_options_line_up_as_a_matrix(question_page):
+    page = question_page
+    columns = page.evaluate(
+        """() => {
+          const centre = e => { const r = e.getBoundingClientRect(); return r.left + r.width / 2; };
+          const heads = [...document.querySelectorAll('.scale-header span')].map(centre);
+          const rows = [...document.querySelectorAll('fieldset.item')].map(
+            f => [...f.querySelectorAll('input[type=radio]')].map(centre));
+          return {heads, rows};
+        }"""
+    )
+    assert len(columns["heads"]) == 6
+    for row in columns["rows"]:
+        assert len(row) == 6
+        for head, radio in zip(columns["heads"], row, strict=True):
+            assert abs(head - radio) < 2, (head, radio)
+    # Each radio still has its own accessible name, and its whole cell selects it.
+    item = page.locator("fieldset.item").first
+    expect(item.get_by_label("Agree", exact=True)).to_have_count(1)
+    cell = item.locator(".scale-option").nth(3)
+    box = cell.bounding_box()
+    page.mouse.click(box["x"] + 4, box["y"] + 4)  # a corner of the cell, not the radio
+    expect(item.get_by_label("Agree", exact=True)).to_be_checked()
