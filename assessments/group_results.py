@@ -396,3 +396,72 @@ def value_mode_alignment(
             )
         )
     return rows
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = [
+    "Breakdown",
+    "Group",
+    "Characteristic number",
+    "Characteristic",
+    "n (respondents with a score)",
+    "Mean (1-5)",
+    "SD",
+    "Band",
+    "Agree share",
+    "Don't-know rate",
+    "Cronbach's alpha",
+    "Note",
+]
+
+
+def safe_cell(value) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_rows(figures: RoundFigures) -> list[list[str]]:
+    """The round's aggregate table, one row per group and characteristic, with exactly what
+    the pages show: a hidden figure's row says why, with no number."""
+    if not figures.shown:
+        return []  # fewer than k responses: no row at all (the view says so)
+    k = figures.k
+    reasons = {
+        FEWER_THAN_K: f"fewer than {k} responses",
+        NOT_SHOWN: "not shown (so that a smaller group cannot be worked out)",
+    }
+    rows: list[list[str]] = []
+
+    def add(breakdown: str, label: str, c: CharacteristicInfo, figure: Figure, alpha=None):
+        if figure.shown:
+            r = figure.result
+            rows.append(
+                [
+                    breakdown,
+                    label,
+                    str(c.number),
+                    c.name,
+                    str(r.n),
+                    str(scoring.shown(r.mean)),
+                    f"{r.sd:.2f}",
+                    figure.band or "",
+                    f"{float(r.agree_share):.3f}",
+                    f"{float(r.dont_know_rate):.3f}",
+                    "" if alpha is None else f"{alpha:.2f}",
+                    "",
+                ]
+            )
+        else:
+            rows.append([breakdown, label, str(c.number), c.name, *[""] * 7, reasons[figure.state]])
+
+    for c in figures.characteristics:
+        alpha = figures.alpha.get(c.number, (None, 0))[0]
+        add("Collaboration", "Everyone", c, figures.total[c.number], alpha)
+    for breakdown, name in ((figures.teams, "Team"), (figures.groups, "Stakeholder group")):
+        for row in breakdown.rows:
+            for c in figures.characteristics:
+                add(name, row.label, c, row.figures[c.number])
+    return [[safe_cell(cell) for cell in row] for row in rows]

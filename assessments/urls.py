@@ -68,4 +68,5 @@ urlpatterns += [
     path(R + "results/perspectives/", results.perspectives, name="results_perspectives"),
     path(R + "results/learn-from/", results.learn, name="results_learn"),
     path(R + "results/team-names/", results.team_names, name="results_team_names"),
+    path(R + "results/figures.csv", results.export_csv, name="results_csv"),
 ]

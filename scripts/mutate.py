@@ -553,6 +553,23 @@ MUTATIONS = [
             "tests/assessments/test_journey.py::test_check_your_answers_shows_every_answer_and_changing_one_comes_back"
         ],
     ),
+    # --- Exports (issue 10, CSV so far) ----------------------------------------------------------
+    Mutation(
+        "CSV: cells that look like formulas are escaped",
+        "assessments/group_results.py",
+        '    return "\'" + text if text.startswith(FORMULA_STARTS) else text',
+        "    return text",
+        ["tests/assessments/test_export.py::test_cells_that_look_like_formulas_are_escaped"],
+    ),
+    Mutation(
+        "CSV: a hidden figure's row carries no number",
+        "assessments/group_results.py",
+        '            rows.append([breakdown, label, str(c.number), c.name, *[""] * 7, reasons[figure.state]])',
+        '            rows.append([breakdown, label, str(c.number), c.name, "3", *[""] * 6, reasons[figure.state]])',
+        [
+            "tests/assessments/test_export.py::test_the_csv_has_every_group_and_characteristic_with_the_pages_suppression"
+        ],
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ from the figures the snapshot keeps; every chart has a table with the same numbe
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 
 from assessments import group_results, scoring
 from assessments.access import Access, facilitator_view, round_of
@@ -320,3 +322,22 @@ def team_names(request: HttpRequest, access: Access, round_id: int) -> HttpRespo
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("results_overview", args=[access.collaboration.pk, round.pk])
     return redirect(back)
+
+
+@facilitator_view(methods=("GET", "HEAD"))
+def export_csv(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
+    """The round's aggregate figures as CSV (UTF-8 with a BOM, so that spreadsheet programs read
+    the accents), with the same suppression as the pages and formula-like cells escaped."""
+    page = _page(access, round_id, request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = slugify(f"{access.collaboration.name} {page.round.title}") or "results"
+    response["Content-Disposition"] = f'attachment; filename="{filename}-figures.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(group_results.CSV_HEADER)
+    if page.figures.shown:
+        writer.writerows(group_results.export_rows(page.figures))
+    else:
+        note = f"No figures yet: fewer than {page.round.min_group_size} responses submitted."
+        writer.writerow([""] * (len(group_results.CSV_HEADER) - 1) + [note])
+    return response

@@ -59,6 +59,7 @@ EXPECTED = {
     "results_perspectives": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     "results_learn": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     "results_team_names": row([L, N, 405, 405, 405], [L, N, 400, 400, 400]),
+    "results_csv": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
 }
 
 

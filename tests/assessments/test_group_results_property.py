@@ -325,6 +325,30 @@ def _events(figures):
         event("a total figure hidden")
 
 
+def _export_matches_the_pages(figures):
+    """The CSV export carries a number exactly where the pages show a figure, and that
+    figure's n and mean (the same suppression, from the same RoundFigures)."""
+    from assessments import group_results, scoring
+
+    rows = group_results.export_rows(figures)
+    expected = []
+    if figures.shown:
+        for c in figures.characteristics:
+            expected.append(figures.total[c.number])
+        for breakdown in figures.breakdowns():
+            for row in breakdown.rows:
+                for c in figures.characteristics:
+                    expected.append(row.figures[c.number])
+    assert len(rows) == len(expected)
+    for row, figure in zip(rows, expected, strict=True):
+        n, mean = row[4], row[5]
+        if figure.shown:
+            assert figure.result.n >= figures.k
+            assert n == str(figure.result.n) and mean == str(scoring.shown(figure.result.mean))
+        else:
+            assert all(cell == "" for cell in row[4:11]) and row[11], row
+
+
 # --- Properties -----------------------------------------------------------------------------------
 
 
@@ -337,6 +361,7 @@ def test_group_results_never_show_or_give_away_a_figure_about_fewer_than_k(round
     assert figures.responses == total and figures.k == k
 
     _events(figures)
+    _export_matches_the_pages(figures)
 
     # 1. Fewer than k responses: nothing at all.
     if total < k:
