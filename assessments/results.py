@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -9,7 +10,15 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from assessments import figures as figures_module
 from assessments import group_results, rollups, scoring
-from assessments.models import Answer, Response, Team
+from assessments.models import (
+    Answer,
+    OfferedGroup,
+    Response,
+    ResultsPreference,
+    RoundSnapshot,
+    StakeholderGroup,
+    Team,
+)
 from frameworks.models import (
     Characteristic,
     Example,
@@ -259,8 +268,6 @@ def _letters(index: int) -> str:
 def _previous_round(round) -> dict | None:
     """The collaboration's figures in the round before this one (by opening date), per
     characteristic number, as far as its own minimum group size allows."""
-    from assessments.models import RoundSnapshot
-
     snapshot = (
         RoundSnapshot.objects.filter(
             round__collaboration_id=round.collaboration_id, round__opens_on__lt=round.opens_on
@@ -303,7 +310,7 @@ def group_results_page(round, user) -> GroupResultsPage:
     whatever the number of teams and responses: the snapshot, the characteristics and their
     indicators, the teams, the offered groups, the user's preference. The first view after the
     snapshot moves also builds the charts and keeps them (3 queries more)."""
-    from assessments.models import OfferedGroup, ResultsPreference, RoundSnapshot, StakeholderGroup
+    from assessments.models import RoundSnapshot
 
     # The comments can be a megabyte at 50,000 responses: only the characteristic page reads
     # them, one characteristic at a time (snapshot_comments).
@@ -373,22 +380,11 @@ def collaboration_plan(page: GroupResultsPage) -> CollaborationPlan:
     """Priorities weighted by the value modes the round recorded when it opened (each saying
     which mode weighted it up), and strengths, with their suggestions (6 queries)."""
     modes = list(page.round.value_modes.all())
-    slugs = {m.slug for m in modes}
-    by_mode: dict[int, dict[str, float]] = {c.number: {} for c in page.characteristics}
-    rows = (
-        ValueModeWeight.objects.filter(characteristic__version=page.round.framework_version)
-        .order_by()
-        .values_list("characteristic__number", "value_mode__slug", "weight")
-    )
-    for number, slug, weight in rows:
-        if slug in slugs:
-            by_mode.setdefault(number, {})[slug] = float(weight)
-    weights = scoring.characteristic_weights(
-        {(n, m): w for n, weights in by_mode.items() for m, w in weights.items()}, slugs
-    )
+    weights, mode_weights = _weights(page.round.framework_version, [m.slug for m in modes])
+    names = {m.slug: m.name for m in modes}
     reasons = {
-        n: [m.name for m in modes if w.get(m.slug, 1.0) > 1.0 and w[m.slug] == weights.get(n)]
-        for n, w in by_mode.items()
+        c.number: weighted_by(c.number, weights.get(c.number, 1.0), mode_weights, names)
+        for c in page.characteristics
     }
     priorities, strengths = group_results.collaboration_priorities(page.figures, weights, reasons)
     by_number = page.by_number
@@ -414,10 +410,7 @@ COMMENTS_SHOWN = 100
 def snapshot_comments(round, number: int, *, show_all: bool = False) -> tuple[list[str], int]:
     """The comments on one characteristic in the round's snapshot, in random order: all of them,
     or at most COMMENTS_SHOWN picked at random. Returns (comments, how many there are)."""
-    import random
-
-    from assessments.models import RoundSnapshot
-    from assessments.services.results import comment_key
+    from assessments.services.results import comment_key  # services import this module
 
     texts = (
         RoundSnapshot.objects.filter(round=round)

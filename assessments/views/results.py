@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from assessments import group_results, scoring
 from assessments.access import Access, facilitator_view, round_of
+from assessments.figures import distribution_series
 from assessments.models import ResultsPreference, Role
 from assessments.results import (
     GroupResultsPage,
@@ -211,12 +212,10 @@ def characteristic(
     indicators = list(current.indicators.all())
     distributions = []
     if figures.shown:
-        for code, indicator in enumerate(indicators, 1):
+        # The chart's own numbers (figures.distribution_series), so the table cannot differ.
+        shares = distribution_series(figures, number)
+        for code, (indicator, percents) in enumerate(zip(indicators, shares, strict=True), 1):
             d = figures.distributions[indicator.pk]
-            percents = [
-                round(100 * c / d.respondents, 1) if d.respondents else 0.0
-                for c in [*d.counts, d.dont_know]
-            ]
             distributions.append(
                 {
                     "code": f"{number}.{code}",
