@@ -555,6 +555,73 @@ def _rounds(
     return rounds
 
 
+# The action plan the partners agreed after each closed round: (round index, characteristic
+# number, title, owner, due in days from today (negative: past), status).
+DEMO_ACTIONS = [
+    (
+        0,
+        6,
+        "Agree three shared measures and report them to every board meeting",
+        "Performance lead, Riverside Hospitals",
+        -120,
+        "done",
+    ),
+    (
+        0,
+        8,
+        "Run a joint workshop with carers on what good joined-up care looks like",
+        "Voluntary Sector Alliance",
+        -90,
+        "done",
+    ),
+    (
+        1,
+        7,
+        "Write a shared risk and decision log for the partnership board",
+        "Partnership board secretary",
+        -14,
+        "doing",
+    ),
+    (
+        1,
+        6,
+        "Publish a quarterly dashboard of the shared measures",
+        "Business intelligence team",
+        45,
+        "planned",
+    ),
+    (
+        1,
+        5,
+        "Hold a quarterly open meeting for front-line staff across partners",
+        "",
+        None,
+        "dropped",
+    ),
+]
+
+
+def _actions(collaboration, rounds: list[Round], user, today) -> None:
+    """The demo's action plan, raised from the closed rounds' results, so that the open round's
+    results show each action beside the change in score (one overdue)."""
+    from assessments.services.actions import action_create
+
+    for index, number, title, owner, due_in, status in DEMO_ACTIONS:
+        action_create(
+            collaboration=collaboration,
+            user=user,
+            round=rounds[index],
+            data={
+                "title": title,
+                "characteristic_number": number,
+                "owner": owner,
+                "due_on": today + timedelta(days=due_in) if due_in is not None else None,
+                "status": status,
+                "notes": "",
+            },
+        )
+
+
 @transaction.atomic
 def demo_load() -> Round | None:
     """Create the demo collaboration unless the database has one. Returns its open round."""
@@ -583,7 +650,8 @@ def demo_load() -> Round | None:
         Team.objects.create(collaboration=collaboration, name=name, headcount=headcount)
         for name, headcount in DEMO_TEAMS
     ]
-    round = _rounds(collaboration, version, teams)[-1]
+    rounds = _rounds(collaboration, version, teams)
+    round = rounds[-1]
     today = timezone.localdate()
     facilitator = get_user_model().objects.create_user(
         DEMO_FACILITATOR, "demo-facilitator@example.org", first_name="Dee", last_name="Mo"
@@ -591,6 +659,7 @@ def demo_load() -> Round | None:
     facilitator.set_unusable_password()  # demo_facilitator_password() sets one, with DEBUG on
     facilitator.save()
     Membership.objects.create(user=facilitator, collaboration=collaboration, role=Role.OWNER)
+    _actions(collaboration, rounds, facilitator, today)
     questions = {q.number: q for q in PracticalQuestion.objects.all()}
     CanvasAnswer.objects.bulk_create(
         CanvasAnswer(collaboration=collaboration, question=questions[number], text=text)

@@ -252,3 +252,76 @@ def distribution_bars(figures: RoundFigures, number: int, codes: list[str]) -> d
         "font": {"size": 12},
     }
     return _plain(go.Figure(traces, layout=layout))
+
+
+# --- Trends ---------------------------------------------------------------------------------------
+
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+
+
+def trend_lines(titles: list[str], series: list, marks: list[tuple[int, str]]) -> dict:
+    """Lines over rounds, one per ``trends.Series`` (only shown points: a missing one is a gap in
+    its line), on the 1–5 scale, with a dashed vertical line where the edition changed. Built as
+    plain plotly JSON rather than graph objects: it is rebuilt per request and this is cheaper."""
+    traces = []
+    for index, s in enumerate(series):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": titles,
+                "y": [p.value for p in s.points],
+                "name": s.label,
+                "meta": s.key,
+                "mode": "lines+markers",
+                "connectgaps": False,
+                "line": {
+                    "color": TEAM_COLOURS[index % len(TEAM_COLOURS)],
+                    "dash": DASHES[index // len(TEAM_COLOURS) % len(DASHES)],
+                    "width": 2,
+                },
+                "marker": {"size": 8, "symbol": SYMBOLS[index % len(SYMBOLS)]},
+                "hovertemplate": "%{fullData.name}, %{x}: %{y:.2f}<extra></extra>",
+            }
+        )
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": index - 0.5,
+            "x1": index - 0.5,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": PREVIOUS_COLOUR, "dash": "dash", "width": 1.5},
+        }
+        for index, _ in marks
+    ]
+    annotations = [
+        {
+            "xref": "x",
+            "yref": "paper",
+            "x": index - 0.5,
+            "y": 1.02,
+            "text": text,
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "font": {"size": 11},
+        }
+        for index, text in marks
+    ]
+    return {
+        "data": traces,
+        "layout": {
+            "xaxis": {"type": "category", "automargin": True},
+            "yaxis": {"range": [1, 5], "dtick": 1, "title": {"text": "Mean score (1–5)"}},
+            "shapes": shapes,
+            "annotations": annotations,
+            "legend": {"orientation": "h", "y": -0.25},
+            "margin": {"l": 56, "r": 16, "t": 36, "b": 40},
+            "height": 420,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "font": {"size": 12},
+        },
+    }

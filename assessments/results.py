@@ -10,11 +10,14 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from assessments import figures as figures_module
 from assessments import group_results, rollups, scoring
+from assessments import trends as trends_module
 from assessments.models import (
+    Action,
     Answer,
     OfferedGroup,
     Response,
     ResultsPreference,
+    Round,
     RoundSnapshot,
     StakeholderGroup,
     Team,
@@ -272,7 +275,7 @@ def _previous_round(round) -> dict | None:
         RoundSnapshot.objects.filter(
             round__collaboration_id=round.collaboration_id, round__opens_on__lt=round.opens_on
         )
-        .select_related("round")
+        .select_related("round__framework_version")
         .order_by("-round__opens_on", "-round_id")
         .first()
     )
@@ -284,7 +287,11 @@ def _previous_round(round) -> dict | None:
         result = scoring.group_from_sums(int(key), rollups.characteristic_sums(everyone, int(key)))
         if result.mean is not None and result.n >= snapshot.round.min_group_size:
             values[key] = float(scoring.shown(result.mean))
-    return {"title": snapshot.round.title, "values": values}
+    return {
+        "title": snapshot.round.title,
+        "edition": snapshot.round.framework_version.number,
+        "values": values,
+    }
 
 
 def _build_charts(round, figures: group_results.RoundFigures, characteristics) -> dict:
@@ -349,7 +356,7 @@ def group_results_page(round, user) -> GroupResultsPage:
     if snapshot is not None and figures.shown:
         # The charts depend on the snapshot and on which teams and groups the breakdowns list
         # (a new team can change what disclosure hides): rebuilt when any of these changes.
-        key = f"{snapshot.responses}:{sorted(t.pk for t in teams)}:{offered}"
+        key = f"2:{snapshot.responses}:{sorted(t.pk for t in teams)}:{offered}"
         if not snapshot.figures or snapshot.figures.get("key") != key:
             snapshot.figures = {**_build_charts(round, figures, characteristics), "key": key}
             RoundSnapshot.objects.filter(pk=snapshot.pk, responses=snapshot.responses).update(
@@ -422,3 +429,103 @@ def snapshot_comments(round, number: int, *, show_all: bool = False) -> tuple[li
     texts = list(texts)
     random.shuffle(texts)
     return texts, len(texts)
+
+
+# --- Trends (facilitators) --------------------------------------------------------------------------
+
+
+def collaboration_trends(collaboration, user) -> trends_module.Trends:
+    """Every opened round of the collaboration, oldest first, as trends (``assessments.trends``),
+    each round's figures built from its snapshot exactly as its own pages build them. Reads the
+    snapshots (the per-round rollups), never an answer, in 6 queries whatever the number of
+    rounds, teams and responses: the rounds with their editions and snapshots, the editions'
+    characteristics and their indicators, the teams, the offered groups, the user's preference
+    for the latest round (team names or Team A, B, …)."""
+    rounds = list(
+        Round.objects.filter(collaboration=collaboration)
+        .exclude(status=Round.Status.DRAFT)
+        .select_related("framework_version", "snapshot")
+        .defer("snapshot__comments", "snapshot__figures")
+        .order_by("opens_on", "pk")
+    )
+    version_ids = {r.framework_version_id for r in rounds}
+    by_version: dict[int, list[Characteristic]] = defaultdict(list)
+    for characteristic in (
+        Characteristic.objects.filter(version_id__in=version_ids)
+        .order_by("number")
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
+    ):
+        by_version[characteristic.version_id].append(characteristic)
+    anonymised = bool(rounds) and (
+        ResultsPreference.objects.filter(user=user, round=rounds[-1], anonymise_teams=True).exists()
+    )
+    teams = team_labels(
+        list(Team.objects.filter(collaboration=collaboration)), anonymised=anonymised
+    )
+    labels = dict(StakeholderGroup.choices)
+    offered = [
+        (g, labels.get(g, g))
+        for g in OfferedGroup.objects.filter(collaboration=collaboration)
+        .order_by("pk")
+        .values_list("group", flat=True)
+    ]
+
+    trend_rounds = []
+    for round in rounds:
+        version = round.framework_version
+        characteristics = by_version[version.pk]
+        snapshot = getattr(round, "snapshot", None)
+        figures = group_results.build(
+            snapshot.data if snapshot else {},
+            responses=snapshot.responses if snapshot else 0,
+            k=round.min_group_size,
+            characteristics=[
+                group_results.CharacteristicInfo(
+                    c.number, c.name, c.short_name, tuple(i.pk for i in c.indicators.all())
+                )
+                for c in characteristics
+            ],
+            teams=teams,
+            groups=offered,
+            strength_min=version.strength_min,
+            developing_min=version.developing_min,
+            group_labels=labels,
+        )
+        trend_rounds.append(
+            trends_module.TrendRound(
+                round_id=round.pk,
+                title=round.title,
+                opens_on=round.opens_on,
+                edition=version.number,
+                version_id=version.pk,
+                figures=figures,
+                indicators={
+                    c.number: {i.key: i.text for i in c.indicators.all()} for c in characteristics
+                },
+            )
+        )
+
+    def row_labels(name: str, listed: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        # The listed teams or groups, then any row a round still holds (a team since removed).
+        seen = dict(listed)
+        for r in trend_rounds:
+            for row in getattr(r.figures, name).rows:
+                seen.setdefault(row.key, row.label)
+        return list(seen.items())
+
+    latest = by_version[rounds[-1].framework_version_id] if rounds else []
+    return trends_module.build(
+        trend_rounds,
+        characteristics=[(c.number, c.name) for c in latest],
+        team_labels=row_labels("teams", [(f"team:{pk}", label) for pk, label in teams]),
+        group_labels=row_labels("groups", [(f"group:{slug}", label) for slug, label in offered]),
+    )
+
+
+def actions_before(round) -> dict[int, list[Action]]:
+    """The actions that were in place when ``round`` was answered, by characteristic number
+    (one query): what the round's results show beside each change in score."""
+    grouped: dict[int, list[Action]] = defaultdict(list)
+    for action in Action.objects.raised_before(round).order_by("characteristic_number", "pk"):
+        grouped[action.characteristic_number].append(action)
+    return dict(grouped)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from assessments.views import accounts, facilitate, respond, results, rounds
+from assessments.views import accounts, actions, facilitate, respond, results, rounds, trends
 
 
 class TokenConverter:
@@ -53,6 +53,10 @@ urlpatterns += [
     path(C + "members/", facilitate.members, name="facilitate_members"),
     path(C + "members/<int:membership_id>/", facilitate.member_edit, name="facilitate_member"),
     path(C + "leave/", facilitate.leave, name="facilitate_leave"),
+    path(C + "trends/", trends.trends, name="facilitate_trends"),
+    path(C + "actions/", actions.actions, name="facilitate_actions"),
+    path(C + "actions/new/", actions.action_new, name="facilitate_action_new"),
+    path(C + "actions/<int:action_id>/", actions.action_detail, name="facilitate_action"),
     path(C + "rounds/new/", rounds.round_new, name="facilitate_round_new"),
     path(R, rounds.round_detail, name="facilitate_round"),
     path(R + "edit/", rounds.round_edit, name="facilitate_round_edit"),

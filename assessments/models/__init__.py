@@ -5,9 +5,11 @@
 - ``links``: team and personal invitation links, and the tokens behind them;
 - ``responses``: anonymous responses, answers and comments;
 - ``membership``: who runs a collaboration, with which role, and invitations to join;
-- ``results``: per-round rollups and the snapshot the group results pages read.
+- ``results``: per-round rollups and the snapshot the group results pages read;
+- ``actions``: the collaboration's action plan and the history of each action.
 """
 
+from assessments.models.actions import Action, ActionChange
 from assessments.models.collaborations import (
     CANVAS_TEXT_MAX_LENGTH,
     MIN_GROUP_SIZE_FLOOR,
@@ -48,6 +50,8 @@ from assessments.models.responses import (
 from assessments.models.results import ResultsPreference, RoundRollup, RoundSnapshot
 
 __all__ = [
+    "Action",
+    "ActionChange",
     "CANVAS_TEXT_MAX_LENGTH",
     "COMMENT_MAX_LENGTH",
     "INVITATION_VALID_FOR",

@@ -36,3 +36,19 @@ def sd(value) -> str:
 def get_item(mapping, key):
     """``mapping[key]`` in a template (None when absent)."""
     return mapping.get(key)
+
+
+@register.filter
+def trend_name(trends, number) -> str:
+    """A characteristic's name in ``trends`` (what the latest round calls it)."""
+    return trends.name(number)
+
+
+@register.filter
+def signed(value) -> str:
+    """A change in score with its sign and two decimals: +0.25, −0.10, 0.00."""
+    if value is None:
+        return "–"
+    if abs(value) < 0.005:
+        return "0.00"
+    return f"+{value:.2f}" if value > 0 else f"−{abs(value):.2f}"

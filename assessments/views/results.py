@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 
@@ -24,6 +25,7 @@ from assessments.figures import distribution_series
 from assessments.models import ResultsPreference, Role
 from assessments.results import (
     GroupResultsPage,
+    actions_before,
     collaboration_plan,
     group_results_page,
     snapshot_comments,
@@ -118,6 +120,7 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
         (by_number[c.number], *figures.alpha.get(c.number, (None, 0)))
         for c in figures.characteristics
     ]
+    since = _since_previous(page, chart_rows)
     return render(
         request,
         "results/overview.html",
@@ -138,8 +141,40 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             reliability=reliability,
             alpha_low=scoring.ALPHA_LOW,
             alpha_min=max(scoring.ALPHA_MIN_RESPONSES, page.round.min_group_size),
+            since=since,
+            since_edition_changed=bool(page.previous)
+            and page.previous.get("edition") not in (None, page.round.framework_version.number),
+            action_round=page.round if access.can_facilitate else None,
         ),
     )
+
+
+def _since_previous(page: GroupResultsPage, chart_rows: list[ChartRow]) -> list[dict]:
+    """Per characteristic: the previous round's and this round's collaboration score, the change,
+    and the actions that were on it when this round was answered (overdue ones marked). Empty
+    when there is neither a previous round nor an action."""
+    actions = actions_before(page.round)
+    if not page.previous and not actions:
+        return []
+    today = timezone.localdate()
+    for items in actions.values():
+        for action in items:
+            action.overdue = action.is_overdue(today)
+    rows = []
+    for row in chart_rows:
+        now = float(scoring.shown(row.total.mean)) if row.total.shown else None
+        rows.append(
+            {
+                "characteristic": row.characteristic,
+                "previous": row.previous,
+                "now": now,
+                "change": now - row.previous
+                if now is not None and row.previous is not None
+                else None,
+                "actions": actions.get(row.characteristic.number, []),
+            }
+        )
+    return rows
 
 
 def _sort_key(sort: str, row):

@@ -1,0 +1,48 @@
+"""Trends: a collaboration's results round after round (``results.collaboration_trends``), for
+its members (viewers and up). Every chart has a table with the same numbers; a missing point
+says why in the table."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assessments import figures as charts
+from assessments.access import Access, facilitator_view
+from assessments.results import collaboration_trends
+
+
+@facilitator_view(methods=("GET", "HEAD"))
+def trends(request: HttpRequest, access: Access) -> HttpResponse:
+    data = collaboration_trends(access.collaboration, request.user)
+    numbers = [number for number, _ in data.characteristics]
+    chosen = request.GET.get("c", "")
+    number = int(chosen) if chosen.isdigit() and int(chosen) in numbers else None
+    if number is None and numbers:
+        number = numbers[0]
+    titles, marks = data.titles, data.marks()
+    collaboration = data.collaboration()
+    teams = [s for s in data.teams(number) if s.any_shown] if number else []
+    groups = [s for s in data.groups(number) if s.any_shown] if number else []
+    shown = any(s.any_shown for s in collaboration)
+    return render(
+        request,
+        "results/trends.html",
+        {
+            "access": access,
+            "trends": data,
+            "shown": shown,
+            "collaboration_series": collaboration,
+            "collaboration_chart": charts.trend_lines(titles, collaboration, marks)
+            if shown
+            else None,
+            "number": number,
+            "number_name": data.name(number) if number else "",
+            "team_series": teams,
+            "team_chart": charts.trend_lines(titles, teams, marks) if teams else None,
+            "group_series": groups,
+            "group_chart": charts.trend_lines(titles, groups, marks) if groups else None,
+            "hidden_teams": len(data.teams(number)) - len(teams) if number else 0,
+            "hidden_groups": len(data.groups(number)) - len(groups) if number else 0,
+        },
+    )
