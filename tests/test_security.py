@@ -137,7 +137,7 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
     from django.urls import reverse
 
     from assessments.models import Membership
-    from tests.assessments.test_facilitate_access import EXPECTED, _params
+    from tests.assessments.test_facilitate_access import EXPECTED, _action, _params
     from tests.conftest import signed_in
 
     values = {
@@ -145,6 +145,7 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
         "round_id": team_link.round_id,
         "team_id": team_link.team_id,
         "membership_id": Membership.objects.get(user=olive).pk,
+        "action_id": _action(collaboration, olive).pk,
         "number": 1,
     }
     # Enough responses for the results pages to draw their charts (json_script, not inline).

@@ -17,7 +17,9 @@ def trends(request: HttpRequest, access: Access) -> HttpResponse:
     data = collaboration_trends(access.collaboration, request.user)
     numbers = [number for number, _ in data.characteristics]
     chosen = request.GET.get("c", "")
-    number = int(chosen) if chosen.isdigit() and int(chosen) in numbers else None
+    number = int(chosen) if chosen.isascii() and chosen.isdigit() else None
+    if number not in numbers:
+        number = None
     if number is None and numbers:
         number = numbers[0]
     titles, marks = data.titles, data.marks()

@@ -219,3 +219,31 @@ def test_the_demo_is_loaded_once_and_the_same_every_time(content, django_assert_
     get_user_model().objects.filter(username=DEMO_FACILITATOR).delete()
     demo_load()
     assert sorted(Answer.objects.values_list("indicator_id", "value"), key=str) == values
+
+
+def test_the_demo_shows_three_rounds_as_trends_and_its_action_plan_beside_the_change(content):
+    from django.urls import reverse
+
+    from assessments.models import Action
+    from assessments.results import collaboration_trends
+    from tests.conftest import signed_in
+
+    round = demo_load()
+    facilitator = get_user_model().objects.get(username=DEMO_FACILITATOR)
+    trends = collaboration_trends(round.collaboration, facilitator)
+    assert len(trends.rounds) == 3
+    assert all(p.shown for s in trends.collaboration() for p in s.points)
+    # The demo improves round after round on every characteristic.
+    for series in trends.collaboration():
+        values = [p.value for p in series.points]
+        assert values == sorted(values), series.label
+    actions = Action.objects.filter(collaboration=round.collaboration)
+    assert actions.count() >= 4
+    assert sum(a.is_overdue() for a in actions) == 1
+    html = (
+        signed_in(facilitator)
+        .get(reverse("results_overview", args=[round.collaboration_id, round.pk]))
+        .content.decode()
+    )
+    assert "Since the previous round: change and actions" in html
+    assert html.count("Overdue</strong>") == 1

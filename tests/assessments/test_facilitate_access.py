@@ -60,6 +60,11 @@ EXPECTED = {
     "results_learn": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     "results_team_names": row([L, N, 405, 405, 405], [L, N, 400, 400, 400]),
     "results_csv": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    # Trends and the action plan: members read them; facilitators add and change actions.
+    "facilitate_trends": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "facilitate_actions": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "facilitate_action_new": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
+    "facilitate_action": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
 }
 
 
@@ -90,6 +95,7 @@ def world(collaboration, open_round, team_link, olive, fred, vera, oscar):
         "round_id": open_round.pk,
         "team_id": team_link.team_id,
         "membership_id": Membership.objects.get(user=fred, collaboration=collaboration).pk,
+        "action_id": _action(collaboration, fred).pk,
         "number": 1,
         "clients": {
             "anonymous": Client(),
@@ -99,6 +105,13 @@ def world(collaboration, open_round, team_link, olive, fred, vera, oscar):
             "owner": signed_in(olive),
         },
     }
+
+
+def _action(collaboration, user):
+    from assessments.services.actions import action_create
+
+    data = {"title": "Agree shared measures", "characteristic_number": 6, "status": "planned"}
+    return action_create(collaboration=collaboration, user=user, data=data)
 
 
 def _url(name: str, world: dict) -> str:
@@ -118,7 +131,7 @@ def test_status_for_every_url_method_and_persona(world, name, method, persona):
         assert response["Location"].startswith(reverse("login"))
 
 
-FOREIGN = ["round_id", "team_id", "membership_id"]
+FOREIGN = ["round_id", "team_id", "membership_id", "action_id"]
 
 
 def _params(name: str) -> list[str]:
@@ -137,6 +150,7 @@ def test_another_collaborations_objects_are_a_404_even_for_an_owner(
         "round_id": other_collaboration_round.pk,
         "team_id": Team.objects.get(collaboration=other_collaboration_round.collaboration).pk,
         "membership_id": Membership.objects.get(user=oscar).pk,
+        "action_id": _action(other_collaboration_round.collaboration, oscar).pk,
     }
     params = _params(name)
     swapped = [key for key in params if key in FOREIGN]

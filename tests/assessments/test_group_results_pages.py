@@ -338,10 +338,11 @@ def test_query_counts_do_not_grow_with_teams_or_responses(
     assert counts[0] == counts[1], counts
     # Session and user, membership, round, snapshot, characteristics and indicators, preference,
     # teams, offered groups; then per page: the overview's value modes, weights, suggestions
-    # (+ considerations, key steps, examples) and value-mode list; a characteristic's examples
+    # (+ considerations, key steps, examples), value-mode list and the actions in place when the
+    # round was answered; a characteristic's examples
     # and its comments (one JSON key of the snapshot); the learn-from page's examples.
     expected = {
-        "results_overview": 17,
+        "results_overview": 18,
         "results_heatmap": 10,
         "results_characteristic": 12,
         "results_perspectives": 10,
