@@ -881,6 +881,64 @@ def scenarios(
     return plan
 
 
+# --- Exports: one round's CSV and PDF, one at a time -----------------------------------------
+
+EXPORTS = (
+    # (name, path under the round, expected start of the body, how many downloads)
+    ("CSV of the round's figures", "results/figures.csv", "\ufeff".encode(), 10),
+    ("PDF report of the round", "results/report.pdf", b"%PDF-", 3),
+)
+
+
+@dataclass
+class ExportTiming:
+    name: str
+    responses: int
+    seconds: list[float]
+    size: int
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def time_exports(client: Client, results: dict | None) -> list[ExportTiming]:
+    """Each export of each seeded results round, downloaded a few times in a row by one signed-in
+    facilitator (what a person clicking the link waits for): checked to be the real file, timed
+    from request to last byte."""
+    timings = []
+    for seeded_round in (results or {}).get("rounds", []):
+        base = f"/facilitate/c/{seeded_round['collaboration']}/rounds/{seeded_round['round']}/"
+        for name, suffix, start, repeats in EXPORTS:
+            seconds, size = [], 0
+            for _ in range(repeats + 1):  # the first, unmeasured, warms the worker
+                began = time.perf_counter()
+                reply = expect(client.request("GET", base + suffix), 200, f"GET {base + suffix}")
+                seconds.append(time.perf_counter() - began)
+                if not reply.body.startswith(start):
+                    raise BenchError(f"GET {base + suffix} is not the expected file.")
+                size = len(reply.body)
+            timings.append(ExportTiming(name, seeded_round["responses"], seconds[1:], size))
+    return timings
+
+
+def exports_table(timings: list[ExportTiming]) -> str:
+    if not timings:
+        return ""
+    rows = [
+        "**Exports** (one facilitator, downloads one after another):",
+        "",
+        "| Export | Round's responses | Downloads | Median s | Slowest s | Size KB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for t in timings:
+        rows.append(
+            f"| {t.name} | {t.responses:,} | {len(t.seconds)} | {t.median:.3f} "
+            f"| {max(t.seconds):.3f} | {t.size / 1024:.1f} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 # --- Report ---------------------------------------------------------------------------------
 
 
@@ -1051,6 +1109,14 @@ def main(argv: list[str] | None = None) -> int:
             log(f"  {result.name}: {result.rate:,.1f} req/s, {result.failed} failed")
             if server.poll() is not None:
                 raise BenchError(f"gunicorn died during {scenario.name}:\n{tail(log_path)}")
+        exports = []
+        if results_seeded:
+            log("  timing the exports (CSV and PDF) of each results round")
+            exports = time_exports(
+                facilitator_client(port, BENCH_USERNAME, password), results_seeded
+            )
+            for t in exports:
+                log(f"  {t.name} ({t.responses:,} responses): median {t.median:.3f} s")
     finally:
         stop_server(server)
 
@@ -1071,6 +1137,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = results_summary(results, results_seeded)
     if summary:
         report += f"\n{summary}"
+    if exports:
+        report += f"\n{exports_table(exports)}"
     disturbed = [r.name for r in results if machine_was_busy(r)]
     if disturbed:
         report += (
