@@ -1,6 +1,15 @@
 from django.urls import path, register_converter
 
-from assessments.views import accounts, actions, facilitate, respond, results, rounds, trends
+from assessments.views import (
+    accounts,
+    actions,
+    facilitate,
+    reports,
+    respond,
+    results,
+    rounds,
+    trends,
+)
 
 
 class TokenConverter:
@@ -28,6 +37,7 @@ urlpatterns = [
     path("respond/value/", respond.value_modes, name="respond_value"),
     path("respond/review/", respond.review, name="respond_review"),
     path("respond/results/", respond.results, name="respond_results"),
+    path("respond/results/report.pdf", reports.personal_report, name="respond_results_pdf"),
     # Joining a collaboration from an e-mailed invitation.
     path(
         "accounts/invitation/<token:token>/", accounts.member_invitation, name="member_invitation"
@@ -73,4 +83,5 @@ urlpatterns += [
     path(R + "results/learn-from/", results.learn, name="results_learn"),
     path(R + "results/team-names/", results.team_names, name="results_team_names"),
     path(R + "results/figures.csv", results.export_csv, name="results_csv"),
+    path(R + "results/report.pdf", reports.round_report, name="results_pdf"),
 ]

@@ -1,0 +1,420 @@
+"""The PDF reports: what they show, assembled from exactly what the pages show, and the renderer.
+
+A round's report is built from the ``GroupResultsPage`` the results pages read (figures already
+through ``assessments.disclosure``; nothing here reads a response or the rollup), and its plan
+from ``results.collaboration_plan``. A partner's report is built from ``personal_results``, as
+their results page is. The functions below only choose, order and word what those give; the
+charts are ``assessments.svg`` drawings of the same series the pages' plotly figures draw.
+
+WeasyPrint renders the HTML with a URL fetcher that serves the app's own static files and
+refuses everything else: a report never reaches the network, whatever its HTML holds.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.db.models import Q
+from django.templatetags.static import static
+from django.utils.text import slugify
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from assessments import figures as figures_module
+from assessments import group_results, scoring, svg
+from assessments.disclosure import FEWER_THAN_K
+from assessments.results import (
+    CollaborationPlan,
+    GroupResultsPage,
+    PersonalResults,
+    collaboration_plan,
+)
+from frameworks.models import Source
+
+STYLESHEET = "css/report.css"
+GAP_WORTH_SAYING = Fraction(1, 2)  # the summary names the widest stakeholder gap from here
+
+
+# --- Rendering ------------------------------------------------------------------------------------
+
+
+class StaticFilesFetcher(URLFetcher):
+    """WeasyPrint's URL fetcher for the reports: a URL under ``STATIC_URL`` on the report's own
+    origin is read from the static directories (staticfiles finders); any other URL (another
+    host, ``file:``, ``data:``, a path climbing out with ``..``) is refused, so nothing is ever
+    fetched over the network or read from elsewhere on the disk."""
+
+    def __init__(self, base_url: str):
+        super().__init__(allowed_protocols=("http", "https"), allow_redirects=False)
+        base = urlsplit(base_url)
+        self.origin = (base.scheme, base.netloc)
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        name = static_name(url, self.origin)
+        path = _find(name) if name else None
+        if path is None:
+            raise ValueError(f"Reports only use the app's static files, not {url[:200]!r}.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def static_name(url: str, origin: tuple[str, str]) -> str | None:
+    """The static file a URL names (``css/report.css``), or None when it names anything else."""
+    parts = urlsplit(url)
+    if (parts.scheme, parts.netloc) != origin or parts.query or parts.fragment:
+        return None
+    prefix = static("")  # STATIC_URL with its leading slash: "/static/"
+    path = unquote(parts.path)
+    if not path.startswith(prefix):
+        return None
+    name = path[len(prefix) :]
+    if not name or "\\" in name or "\x00" in name or posixpath.normpath(name) != name:
+        return None  # "a/../b", "./a", "a//b": a file has one name, and it is this one
+    if name.startswith(("/", "..")):
+        return None
+    return name
+
+
+def _find(name: str) -> Path | None:
+    try:
+        found = finders.find(name)
+    except SuspiciousFileOperation:
+        return None
+    return Path(found) if found else None
+
+
+def render_pdf(html: str, base_url: str) -> bytes:
+    """The PDF of a report's HTML. ``base_url`` is the site's root as the request reached it
+    (``request.build_absolute_uri("/")``): the stylesheet's URL resolves against it, and only
+    static files on that origin are read."""
+    return HTML(
+        string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(base_url)
+    ).write_pdf()
+
+
+def report_filename(*parts: str, suffix: str) -> str:
+    """``northshire-stroke-network-autumn-round-report.pdf``: ASCII, safe in a header."""
+    return f"{slugify(' '.join(parts)) or 'collabassess'}-{suffix}.pdf"
+
+
+def credited_sources(version) -> list[Source]:
+    """The publishers a report credits: the edition's source (Kaleidoscope Health & Care's
+    characteristics) and the sources of the linked content (THIS Institute's considerations,
+    NHS Professionals' key steps), which belong to no edition. One query."""
+    return list(
+        Source.objects.filter(Q(pk=version.source_id) | Q(framework_versions__isnull=True))
+        .distinct()
+        .order_by("position", "publisher", "title")
+    )
+
+
+# --- A round's report -----------------------------------------------------------------------------
+
+
+@dataclass
+class RadarRow:
+    characteristic: object
+    total: group_results.Figure
+    previous: float | None
+
+
+@dataclass
+class HeatmapBlock:
+    """One breakdown of the heatmap, rows in the page's default order (by name)."""
+
+    title: str
+    breakdown: group_results.Breakdown
+    rows: list[tuple[group_results.GroupRow, list[group_results.Figure]]]
+
+
+@dataclass
+class Differ:
+    characteristic: object
+    statements: list[tuple[str, object, scoring.Distribution]]  # (code, indicator, answers)
+
+
+def heatmap_blocks(figures: group_results.RoundFigures) -> list[HeatmapBlock]:
+    """Teams and stakeholder groups × characteristics, every cell the figure the heatmap page
+    shows (a hidden one says why through the same partial)."""
+    numbers = [c.number for c in figures.characteristics]
+    return [
+        HeatmapBlock(
+            title,
+            breakdown,
+            [
+                (row, [row.figures[n] for n in numbers])
+                for row in sorted(breakdown.rows, key=lambda row: row.label.lower())
+            ],
+        )
+        for breakdown, title in ((figures.teams, "Teams"), (figures.groups, "Stakeholder groups"))
+    ]
+
+
+def heatmap_context(figures: group_results.RoundFigures) -> dict:
+    """What ``reports/_heatmap.html`` reads: from the figures alone, so that the property test
+    can render it for generated rounds without a database."""
+    return {
+        "figures": figures,
+        "k": figures.k,
+        "heatmap": heatmap_blocks(figures),
+        "heatmap_total": [figures.total[c.number] for c in figures.characteristics],
+        "fewer_than_k": FEWER_THAN_K,
+    }
+
+
+def _previous_values(page: GroupResultsPage) -> dict[int, float]:
+    return {int(k): v for k, v in (page.previous or {}).get("values", {}).items()}
+
+
+def round_radar(page: GroupResultsPage) -> str:
+    """The collaboration's radar with the previous round dashed: the numbers of the overview's
+    radar (``figures.radar_series`` and the snapshot's previous round)."""
+    figures = page.figures
+    labels = [c.short_name for c in figures.characteristics]
+    series = [("Collaboration", figures_module.radar_series(figures)["collaboration"])]
+    if page.previous:
+        previous = _previous_values(page)
+        series.append(
+            (
+                f"Previous round: {page.previous['title']}",
+                [previous.get(c.number) for c in figures.characteristics],
+            )
+        )
+    return svg.radar_svg(
+        labels,
+        series,
+        bands={
+            "developing": float(figures.developing_min),
+            "strength": float(figures.strength_min),
+        },
+        title="Radar chart of the collaboration’s mean score (1 to 5) for each characteristic"
+        + (", with the previous round dashed" if page.previous else "")
+        + "; the same figures are in the table.",
+    )
+
+
+def views_differ(page: GroupResultsPage) -> list[Differ]:
+    """The statements whose answers split (``group_results.views_differ``), by characteristic."""
+    result = []
+    for characteristic in page.characteristics:
+        split = set(group_results.views_differ(page.figures, characteristic.number))
+        statements = [
+            (
+                f"{characteristic.number}.{position}",
+                indicator,
+                page.figures.distributions[indicator.pk],
+            )
+            for position, indicator in enumerate(characteristic.indicators.all(), 1)
+            if indicator.pk in split
+        ]
+        if statements:
+            result.append(Differ(characteristic, statements))
+    return result
+
+
+def _score(figure: group_results.Figure) -> str:
+    return str(scoring.shown(figure.result.mean))
+
+
+def _band_words(figure: group_results.Figure) -> str:
+    return {
+        scoring.STRENGTH: "a strength",
+        scoring.DEVELOPING: "developing",
+        scoring.PRIORITY: "a priority",
+    }.get(figure.band, "no band")
+
+
+def _names(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def summary_sentences(
+    page: GroupResultsPage, plan: CollaborationPlan | None, differ: list[Differ]
+) -> list[str]:
+    """The report's first page in plain English, sentence by sentence, from shown figures only:
+    how many responses, the strongest and weakest characteristics, what to work on first, where
+    views differ, the widest gap between stakeholder groups, the change since the previous round
+    and how many teams have figures."""
+    figures = page.figures
+    k = figures.k
+    if not figures.shown:
+        return [
+            f"No figures are shown yet: group results appear once at least {k} responses have "
+            f"been submitted, so that nobody’s answers can be worked out."
+        ]
+    names = {c.number: c.name for c in page.characteristics}
+    sentences = [
+        f"This report covers {figures.responses} submitted responses. "
+        f"No figure about fewer than {k} people is shown, nor one that would let a smaller "
+        "group be worked out."
+    ]
+    shown = [(n, f) for n, f in figures.total.items() if f.shown]
+    if shown:
+        ranked = sorted(shown, key=lambda item: (-item[1].result.mean, item[0]))
+        best_number, best = ranked[0]
+        worst_number, worst = ranked[-1]
+        if len(ranked) == 1:
+            sentences.append(
+                f"Only {names[best_number]} has enough answers for a score: "
+                f"{_score(best)} out of 5, {_band_words(best)}."
+            )
+        else:
+            sentences.append(
+                f"The collaboration rates itself highest on {names[best_number]} "
+                f"({_score(best)} out of 5, {_band_words(best)}) and lowest on "
+                f"{names[worst_number]} ({_score(worst)}, {_band_words(worst)})."
+            )
+    if plan is not None:
+        sentences += _plan_sentences(plan, figures)
+    if differ:
+        ordered = sorted(differ, key=lambda d: (-len(d.statements), d.characteristic.number))
+        top = ordered[0]
+        count = len(top.statements)
+        total = len(top.characteristic.indicators.all())
+        sentence = (
+            f"Views differ most on {top.characteristic.name}: {count} of its {total} statements "
+            f"split partners between agreeing and disagreeing"
+        )
+        others = [d.characteristic.name for d in ordered[1:]]
+        if others:
+            sentence += f", and they differ on {_names(others)} too"
+        sentences.append(sentence + ". These are worth talking through.")
+    else:
+        sentences.append("Partners broadly agree on every statement: no answers split.")
+    gaps = group_results.perspective_gaps(figures)
+    if gaps and gaps[0].difference >= GAP_WORTH_SAYING:
+        gap = gaps[0]
+        sentences.append(
+            f"The widest gap between stakeholder groups is on {names[gap.number]}: "
+            f"{gap.first.label} {_score(gap.first.figures[gap.number])} against "
+            f"{gap.second.label} {_score(gap.second.figures[gap.number])}."
+        )
+    previous = _previous_values(page)
+    if page.previous and previous:
+        rose = fell = same = 0
+        for number, figure in shown:
+            if number in previous:
+                now, then = scoring.shown(figure.result.mean), scoring.shown(previous[number])
+                rose += now > then
+                fell += now < then
+                same += now == then
+        both = rose + fell + same
+        if both:
+            changes = [
+                f"{'all ' if count == both and both > 1 else ''}{count} {what}"
+                for count, what in ((rose, "rose"), (fell, "fell"), (same, "stayed the same"))
+                if count
+            ]
+            sentences.append(
+                f"Since {page.previous['title']}, of the {both} characteristics scored in both "
+                f"rounds, {_names(changes)}."
+            )
+    teams = [row for row in figures.teams.rows if row.key != "team:-"]
+    if teams:
+        with_figures = sum(1 for row in teams if any(f.shown for f in row.figures.values()))
+        sentences.append(
+            f"{with_figures} of {len(teams)} teams have figures of their own; the others have fewer "
+            f"than {k} responses, or are hidden so that a smaller team cannot be worked out."
+            if with_figures < len(teams)
+            else f"All {len(teams)} teams have figures of their own."
+        )
+    return sentences
+
+
+def _plan_sentences(plan: CollaborationPlan, figures: group_results.RoundFigures) -> list[str]:
+    if not plan.priorities:
+        return ["Every characteristic with a score is a strength: keep doing what works."]
+    first = [item.characteristic.name for item in plan.priorities[:3]]
+    count = len(plan.priorities)
+    many = "s are" if count > 1 else " is"
+    if plan.in_priority_band:
+        opening = (
+            f"{count} characteristic{many} in the priority band (below {figures.developing_min})."
+        )
+    else:
+        opening = (
+            f"None is in the priority band; {count} characteristic{many} still developing "
+            f"(below {figures.strength_min})."
+        )
+    sentences = [
+        f"{opening} Work first on {_names(first)}."
+        if count > 1
+        else f"{opening} Work first on {first[0]}."
+    ]
+    weighted = [item for item in plan.priorities[:3] if item.priority.reasons]
+    if weighted:
+        reasons = sorted({r.lower() for item in weighted for r in item.priority.reasons})
+        sentences.append(
+            f"Why the collaboration exists ({_names(reasons)}) weighs "
+            f"{_names([item.characteristic.name for item in weighted])} up in this order."
+        )
+    return sentences
+
+
+def round_report_context(page: GroupResultsPage, *, collaboration, today) -> dict:
+    """Everything ``reports/round_report.html`` shows. Queries beyond the page's: the plan's six
+    (``collaboration_plan``, only once figures are shown) and one for the credited sources."""
+    figures = page.figures
+    plan = collaboration_plan_or_none(page)
+    differ = views_differ(page) if figures.shown else []
+    previous = _previous_values(page)
+    return {
+        "collaboration": collaboration,
+        "round": page.round,
+        "page": page,
+        "figures": figures,
+        "k": figures.k,
+        "version": page.round.framework_version,
+        "today": today,
+        "summary": summary_sentences(page, plan, differ),
+        "radar_svg": round_radar(page) if figures.shown else "",
+        "radar_rows": [
+            RadarRow(c, figures.total[c.number], previous.get(c.number))
+            for c in page.characteristics
+        ],
+        **heatmap_context(figures),
+        "plan": plan,
+        "differ": differ,
+        "sources": credited_sources(page.round.framework_version),
+    }
+
+
+def collaboration_plan_or_none(page: GroupResultsPage) -> CollaborationPlan | None:
+    """The overview's plan (6 queries), or None before figures are shown (nothing to plan)."""
+    return collaboration_plan(page) if page.figures.shown else None
+
+
+# --- A partner's report ---------------------------------------------------------------------------
+
+
+def personal_radar(results: PersonalResults) -> str:
+    """The partner's radar: the numbers of their results page's chart (``chart_data``)."""
+    chart = results.chart_data()
+    return svg.radar_svg(
+        chart["labels"],
+        [("Your scores", chart["values"])],
+        bands=chart["bands"],
+        title="Radar chart of your scores from 1 to 5 for each characteristic; the same figures "
+        "are in the table.",
+    )
+
+
+def personal_report_context(round, results: PersonalResults, *, today) -> dict:
+    return {
+        "round": round,
+        "collaboration": round.collaboration,
+        "results": results,
+        "version": results.version,
+        "today": today,
+        "radar_svg": personal_radar(results),
+        "sources": credited_sources(results.version),
+    }

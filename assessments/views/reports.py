@@ -1,0 +1,57 @@
+"""Reports to download: a round's group report and a partner's own results, as PDF.
+
+Each view opens with the same access path as the page it prints: the round's report with the
+results pages' (``facilitator_view``, viewers and up, another collaboration's round a 404) and
+figures from ``group_results_page``; the partner's with their results page's (``_get_journey``,
+this browser's own submitted response, or a 404). The CSV export lives with the results pages.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from assessments import reports
+from assessments.access import Access, facilitator_view, round_of
+from assessments.results import group_results_page, personal_results
+from assessments.views.respond import _get_journey
+
+
+def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
+    html = render_to_string(template, context, request=request)
+    pdf = reports.render_pdf(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@facilitator_view(methods=("GET", "HEAD"))
+def round_report(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
+    """The round's group report: what the results pages show, on A4, for a board."""
+    page = group_results_page(round_of(access, round_id), request.user)
+    context = reports.round_report_context(
+        page, collaboration=access.collaboration, today=timezone.localdate()
+    )
+    filename = reports.report_filename(
+        access.collaboration.name, page.round.title, suffix="report"
+    )
+    return _pdf(request, "reports/round_report.html", context, filename)
+
+
+@require_safe
+@never_cache
+def personal_report(request: HttpRequest) -> HttpResponse:
+    """A partner's own results, as their results page shows them, to keep or print."""
+    journey = _get_journey(request)
+    if not journey.response.is_submitted:
+        return redirect("respond_review")
+    data = personal_results(journey.response)
+    context = reports.personal_report_context(journey.round, data, today=timezone.localdate())
+    filename = reports.report_filename(
+        journey.round.collaboration.name, journey.round.title, suffix="your-results"
+    )
+    return _pdf(request, "reports/personal_report.html", context, filename)
