@@ -362,6 +362,11 @@ def line_chart_svg(
         return bottom - PLOT_HEIGHT * (min(max(value, low), high) - low) / (high - low)
 
     parts = [_open(LINE_WIDTH, height, title, "lines")]
+    # The plot area, 1 at its foot and 5 at its top (for readers of the markup, and the tests).
+    parts.append(
+        f'<rect class="plot-area" x="{_num(left)}" y="{_num(top)}" width="{_num(plot_width)}"'
+        f' height="{_num(PLOT_HEIGHT)}" fill="none" stroke="none"/>'
+    )
     parts.append('<g class="grid">')
     for value in range(math.ceil(low), math.floor(high) + 1):
         y = y_at(value)

@@ -227,8 +227,14 @@ def test_line_values_land_at_their_height_and_rounds_in_order():
     )
     grid = y_scale(root)
     assert sorted(grid) == [1, 2, 3, 4, 5]
-    unit = (grid[1] - grid[5]) / 4
-    assert unit > 0  # higher scores higher up
+    (area,) = [
+        e for e in root.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "plot-area"
+    ]
+    foot = float(area.get("y")) + float(area.get("height"))
+    unit = float(area.get("height")) / 4  # 1 at the foot of the plot, 5 at its top
+    assert math.isclose(grid[1], foot, abs_tol=0.02) and math.isclose(
+        grid[5], foot - 4 * unit, abs_tol=0.02
+    )
     for name, values in (("Collaboration", [2.0, 3.5, 4.75]), ("Acute", [1.0, 5.0, 3.0])):
         marks = points(series_groups(root)[name])
         assert [v for v, _, _ in marks] == values
