@@ -231,6 +231,16 @@ def _band_words(figure: group_results.Figure) -> str:
     }.get(figure.band, "no band")
 
 
+NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def _count(n: int, noun: str, *, capital: bool = False) -> str:
+    """ "three characteristics", "one team": words up to ten, as plain English writes them."""
+    words = NUMBERS[n] if n < len(NUMBERS) else str(n)
+    text = f"{words} {noun}{'' if n == 1 else 's'}"
+    return text[0].upper() + text[1:] if capital else text
+
+
 def _names(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -321,12 +331,17 @@ def summary_sentences(
     teams = [row for row in figures.teams.rows if row.key != "team:-"]
     if teams:
         with_figures = sum(1 for row in teams if any(f.shown for f in row.figures.values()))
-        sentences.append(
-            f"{with_figures} of {len(teams)} teams have figures of their own; the others have fewer "
-            f"than {k} responses, or are hidden so that a smaller team cannot be worked out."
-            if with_figures < len(teams)
-            else f"All {len(teams)} teams have figures of their own."
-        )
+        why = f"fewer than {k} responses, or hidden so that a smaller team cannot be worked out"
+        if with_figures == len(teams):
+            sentences.append(f"All {_count(len(teams), 'team')} have figures of their own.")
+        elif with_figures == 0:
+            sentences.append(f"No team has figures of its own yet ({why}).")
+        else:
+            sentences.append(
+                f"{_count(with_figures, 'team', capital=True)} of {len(teams)} "
+                f"{'has' if with_figures == 1 else 'have'} figures of their own; "
+                f"the others have {why}."
+            )
     return sentences
 
 
@@ -335,21 +350,18 @@ def _plan_sentences(plan: CollaborationPlan, figures: group_results.RoundFigures
         return ["Every characteristic with a score is a strength: keep doing what works."]
     first = [item.characteristic.name for item in plan.priorities[:3]]
     count = len(plan.priorities)
-    many = "s are" if count > 1 else " is"
+    verb = "are" if count > 1 else "is"
     if plan.in_priority_band:
         opening = (
-            f"{count} characteristic{many} in the priority band (below {figures.developing_min})."
+            f"{_count(count, 'characteristic', capital=True)} {verb} in the priority band "
+            f"(below {figures.developing_min})."
         )
     else:
         opening = (
-            f"None is in the priority band; {count} characteristic{many} still developing "
-            f"(below {figures.strength_min})."
+            f"None is in the priority band; {_count(count, 'characteristic')} {verb} still "
+            f"developing (below {figures.strength_min})."
         )
-    sentences = [
-        f"{opening} Work first on {_names(first)}."
-        if count > 1
-        else f"{opening} Work first on {first[0]}."
-    ]
+    sentences = [f"{opening} Work first on {_names(first)}."]
     weighted = [item for item in plan.priorities[:3] if item.priority.reasons]
     if weighted:
         reasons = sorted({r.lower() for item in weighted for r in item.priority.reasons})

@@ -349,6 +349,54 @@ def _export_matches_the_pages(figures):
             assert all(cell == "" for cell in row[4:11]) and row[11], row
 
 
+def _report_heatmap_matches_the_pages(figures):
+    """The PDF report's heatmap (its HTML, rendered from the figures alone) shows a number exactly
+    where the pages show a figure, with that figure's mean, band and n, and a hidden cell says why
+    in the heatmap page's words, with no number but k; a response count likewise."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from assessments import reports, scoring
+    from tests.assessments.heatmap_html import heatmap_tables
+
+    k, numbers = figures.k, [c.number for c in figures.characteristics]
+    words = {FEWER_THAN_K: f"fewer than {k}", NOT_SHOWN: "not shown"}
+
+    def check(text, cell, where, *, figure=True):
+        if cell.shown:
+            if figure:
+                assert cell.result.n >= k, where
+                band = cell.band.capitalize()
+                assert text == f"{scoring.shown(cell.result.mean)} {band} n={cell.result.n}", where
+            else:
+                assert cell.value >= k and text == str(cell.value), where
+        else:
+            assert text.startswith(words[cell.state]), (where, text)
+            assert not re.search(r"\d", text.replace(str(k), "", 1)), (where, text)
+
+    html = render_to_string("reports/_heatmap.html", reports.heatmap_context(figures))
+    tables = heatmap_tables(html)
+    assert len(tables) == 2
+    for table, breakdown in zip(tables, figures.breakdowns(), strict=True):
+        (everyone, *rows) = table["rows"]
+        assert everyone[0][0] == "Collaboration"
+        expected = str(figures.responses) if figures.shown else f"fewer than {k}"
+        assert everyone[1][0] == expected
+        for number, (text, _) in zip(numbers, everyone[2:], strict=True):
+            check(text, figures.total[number], ("total", number))
+        if not breakdown.rows:
+            assert len(rows) == 1 and rows[0][0][0].startswith("No "), rows
+            continue
+        by_label = {row.label: row for row in breakdown.rows}
+        assert sorted(cells[0][0] for cells in rows) == sorted(by_label)
+        for cells in rows:
+            row = by_label[cells[0][0]]
+            check(cells[1][0], row.responses, (row.key, "responses"), figure=False)
+            for number, (text, _) in zip(numbers, cells[2:], strict=True):
+                check(text, row.figures[number], (row.key, number))
+
+
 # --- Properties -----------------------------------------------------------------------------------
 
 
@@ -495,6 +543,12 @@ def test_group_results_never_show_or_give_away_a_figure_about_fewer_than_k(round
     for priority in [*priorities, *strengths]:
         assert figures.total[priority.number].shown, priority.number
         assert priority.figure is figures.total[priority.number]
+
+
+@settings(SETTINGS, max_examples=150)  # rendering a template is the slow part
+@given(rounds())
+def test_the_reports_heatmap_shows_exactly_what_the_pages_show(round_):
+    _report_heatmap_matches_the_pages(_build(round_))
 
 
 # --- Examples -------------------------------------------------------------------------------------
