@@ -234,11 +234,21 @@ def _band_words(figure: group_results.Figure) -> str:
 NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
+def _number(n: int) -> str:
+    """Words up to ten, as plain English writes them; figures above."""
+    return NUMBERS[n] if n < len(NUMBERS) else str(n)
+
+
 def _count(n: int, noun: str, *, capital: bool = False) -> str:
-    """ "three characteristics", "one team": words up to ten, as plain English writes them."""
-    words = NUMBERS[n] if n < len(NUMBERS) else str(n)
-    text = f"{words} {noun}{'' if n == 1 else 's'}"
+    """For example "three characteristics", "one team"."""
+    text = f"{_number(n)} {noun}{'' if n == 1 else 's'}"
     return text[0].upper() + text[1:] if capital else text
+
+
+def _quoted(name: str) -> str:
+    """A characteristic's name in quotes: names hold "and" ("Skills and capabilities"), so a
+    list of them reads unambiguously only quoted."""
+    return f"‘{name}’"
 
 
 def _names(items: list[str]) -> str:
@@ -261,7 +271,7 @@ def summary_sentences(
             f"No figures are shown yet: group results appear once at least {k} responses have "
             f"been submitted, so that nobody’s answers can be worked out."
         ]
-    names = {c.number: c.name for c in page.characteristics}
+    names = {c.number: _quoted(c.name) for c in page.characteristics}
     sentences = [
         f"This report covers {figures.responses} submitted responses. "
         f"No figure about fewer than {k} people is shown, nor one that would let a smaller "
@@ -291,10 +301,11 @@ def summary_sentences(
         count = len(top.statements)
         total = len(top.characteristic.indicators.all())
         sentence = (
-            f"Views differ most on {top.characteristic.name}: {count} of its {total} statements "
+            f"Views differ most on {_quoted(top.characteristic.name)}: {_number(count)} of its "
+            f"{_number(total)} statements "
             f"split partners between agreeing and disagreeing"
         )
-        others = [d.characteristic.name for d in ordered[1:]]
+        others = [_quoted(d.characteristic.name) for d in ordered[1:]]
         if others:
             sentence += f", and they differ on {_names(others)} too"
         sentences.append(sentence + ". These are worth talking through.")
@@ -320,12 +331,12 @@ def summary_sentences(
         both = rose + fell + same
         if both:
             changes = [
-                f"{'all ' if count == both and both > 1 else ''}{count} {what}"
+                f"{'all ' if count == both and both > 1 else ''}{_number(count)} {what}"
                 for count, what in ((rose, "rose"), (fell, "fell"), (same, "stayed the same"))
                 if count
             ]
             sentences.append(
-                f"Since {page.previous['title']}, of the {both} characteristics scored in both "
+                f"Since {page.previous['title']}, of the {_number(both)} characteristics scored in both "
                 f"rounds, {_names(changes)}."
             )
     teams = [row for row in figures.teams.rows if row.key != "team:-"]
@@ -348,7 +359,7 @@ def summary_sentences(
 def _plan_sentences(plan: CollaborationPlan, figures: group_results.RoundFigures) -> list[str]:
     if not plan.priorities:
         return ["Every characteristic with a score is a strength: keep doing what works."]
-    first = [item.characteristic.name for item in plan.priorities[:3]]
+    first = [_quoted(item.characteristic.name) for item in plan.priorities[:3]]
     count = len(plan.priorities)
     verb = "are" if count > 1 else "is"
     if plan.in_priority_band:
@@ -367,7 +378,7 @@ def _plan_sentences(plan: CollaborationPlan, figures: group_results.RoundFigures
         reasons = sorted({r.lower() for item in weighted for r in item.priority.reasons})
         sentences.append(
             f"Why the collaboration exists ({_names(reasons)}) weighs "
-            f"{_names([item.characteristic.name for item in weighted])} up in this order."
+            f"{_names([_quoted(item.characteristic.name) for item in weighted])} up in this order."
         )
     return sentences
 

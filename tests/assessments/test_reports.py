@@ -178,7 +178,7 @@ def test_the_summary_names_the_strongest_weakest_and_what_to_work_on_first(
         submit(open_round, team=by_name["Acute Trust"], value=by_characteristic)
     text = text_of(pdf_of(signed_in(fred).get(url(open_round))))
     page = text[: text.index("The collaboration by characteristic")]  # the first page
-    names = {c.number: c.name for c in open_round.framework_version.characteristics.all()}
+    names = {c.number: f"‘{c.name}’" for c in open_round.framework_version.characteristics.all()}
     # 5 to 8 score 5.00 (the first named); 1 the weakest (1.00), and the first priority.
     assert f"highest on {names[5]} (5.00 out of 5, a strength)" in page
     assert f"lowest on {names[1]} (1.00, a priority)" in page
