@@ -36,9 +36,7 @@ def round_report(request: HttpRequest, access: Access, round_id: int) -> HttpRes
     context = reports.round_report_context(
         page, collaboration=access.collaboration, today=timezone.localdate()
     )
-    filename = reports.report_filename(
-        access.collaboration.name, page.round.title, suffix="report"
-    )
+    filename = reports.report_filename(access.collaboration.name, page.round.title, suffix="report")
     return _pdf(request, "reports/round_report.html", context, filename)
 
 
