@@ -119,11 +119,9 @@ def _path(run: list[tuple[float, float]]) -> str:
     return "M" + " L".join(f"{_num(x)},{_num(y)}" for x, y in run)
 
 
-def _style(index: int, *, first_colour: str | None = None) -> tuple[str, str, str]:
+def _style(index: int) -> tuple[str, str, str]:
     """(colour, dash, marker) of the series at ``index``."""
     colour = TEAM_COLOURS[index % len(TEAM_COLOURS)]
-    if index == 0 and first_colour:
-        colour = first_colour
     return colour, DASHES[index % len(DASHES)], MARKERS[index % len(MARKERS)]
 
 
