@@ -30,12 +30,14 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from assessments import figures as figures_module
 from assessments import group_results, scoring, svg
 from assessments.disclosure import FEWER_THAN_K
+from assessments.models import Action
 from assessments.results import (
     CollaborationPlan,
     GroupResultsPage,
     PersonalResults,
     collaboration_plan,
 )
+from assessments.trends import Trends
 from frameworks.models import Source
 
 STYLESHEET = "css/report.css"
@@ -383,9 +385,12 @@ def _plan_sentences(plan: CollaborationPlan, figures: group_results.RoundFigures
     return sentences
 
 
-def round_report_context(page: GroupResultsPage, *, collaboration, today) -> dict:
-    """Everything ``reports/round_report.html`` shows. Queries beyond the page's: the plan's six
-    (``collaboration_plan``, only once figures are shown) and one for the credited sources."""
+def round_report_context(
+    page: GroupResultsPage, *, collaboration, today, trends: Trends, actions: list[Action]
+) -> dict:
+    """Everything ``reports/round_report.html`` shows. Queries beyond the page's, the trends'
+    and the actions': the plan's six (``collaboration_plan``, only once figures are shown) and
+    one for the credited sources."""
     figures = page.figures
     plan = collaboration_plan_or_none(page)
     differ = views_differ(page) if figures.shown else []
@@ -408,7 +413,36 @@ def round_report_context(page: GroupResultsPage, *, collaboration, today) -> dic
         "plan": plan,
         "differ": differ,
         "sources": credited_sources(page.round.framework_version),
+        **trends_context(trends),
+        **actions_context(actions, {c.number: c.name for c in page.characteristics}, today),
     }
+
+
+def trends_context(trends: Trends) -> dict:
+    """The report's trends: the collaboration's line per characteristic (the trends page's
+    series, drawn as SVG) and its table; nothing when fewer than two rounds have results."""
+    if sum(1 for r in trends.rounds if r.figures.shown) < 2:
+        return {"trends": None}
+    series = trends.collaboration()
+    return {
+        "trends": trends,
+        "trend_series": series,
+        "trend_svg": svg.line_chart_svg(
+            trends.titles,
+            [(s.label, [p.value for p in s.points]) for s in series],
+            marks=trends.marks(),
+            title="Line chart of the collaboration's mean score for each characteristic in each "
+            "round; the same figures are in the table.",
+        ),
+    }
+
+
+def actions_context(actions: list[Action], names: dict[int, str], today) -> dict:
+    """The action plan as the plan page lists it, overdue ones marked."""
+    for action in actions:
+        action.overdue = action.is_overdue(today)
+        action.characteristic_name = names.get(action.characteristic_number, "")
+    return {"actions": actions, "overdue_actions": sum(1 for a in actions if a.overdue)}
 
 
 def collaboration_plan_or_none(page: GroupResultsPage) -> CollaborationPlan | None:

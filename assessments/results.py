@@ -434,16 +434,19 @@ def snapshot_comments(round, number: int, *, show_all: bool = False) -> tuple[li
 # --- Trends (facilitators) --------------------------------------------------------------------------
 
 
-def collaboration_trends(collaboration, user) -> trends_module.Trends:
+def collaboration_trends(collaboration, user, *, up_to=None) -> trends_module.Trends:
     """Every opened round of the collaboration, oldest first, as trends (``assessments.trends``),
     each round's figures built from its snapshot exactly as its own pages build them. Reads the
     snapshots (the per-round rollups), never an answer, in 6 queries whatever the number of
     rounds, teams and responses: the rounds with their editions and snapshots, the editions'
     characteristics and their indicators, the teams, the offered groups, the user's preference
-    for the latest round (team names or Team A, B, …)."""
+    for the latest round (team names or Team A, B, …). With ``up_to`` (a round), only the rounds
+    opened by then: what a report of that round looks back on."""
+    rounds = Round.objects.filter(collaboration=collaboration)
+    if up_to is not None:
+        rounds = rounds.filter(opens_on__lte=up_to.opens_on)
     rounds = list(
-        Round.objects.filter(collaboration=collaboration)
-        .exclude(status=Round.Status.DRAFT)
+        rounds.exclude(status=Round.Status.DRAFT)
         .select_related("framework_version", "snapshot")
         .defer("snapshot__comments", "snapshot__figures")
         .order_by("opens_on", "pk")

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_safe
 
 from assessments import reports
 from assessments.access import Access, facilitator_view, round_of
-from assessments.results import group_results_page, personal_results
+from assessments.models import Action
+from assessments.results import collaboration_trends, group_results_page, personal_results
 from assessments.views.respond import _get_journey
 
 
@@ -34,7 +35,11 @@ def round_report(request: HttpRequest, access: Access, round_id: int) -> HttpRes
     """The round's group report: what the results pages show, on A4, for a board."""
     page = group_results_page(round_of(access, round_id), request.user)
     context = reports.round_report_context(
-        page, collaboration=access.collaboration, today=timezone.localdate()
+        page,
+        collaboration=access.collaboration,
+        today=timezone.localdate(),
+        trends=collaboration_trends(access.collaboration, request.user, up_to=page.round),
+        actions=list(Action.objects.for_collaboration(access.collaboration)),
     )
     filename = reports.report_filename(access.collaboration.name, page.round.title, suffix="report")
     return _pdf(request, "reports/round_report.html", context, filename)

@@ -266,8 +266,10 @@ def test_the_report_query_count_is_pinned(
     # 1 session, 2 user, 3 membership (+collaboration), 4 round (+edition, framework, source);
     # group_results_page: 5 snapshot, 6 characteristics, 7 indicators (+tips), 8 preference,
     # 9 teams, 10 offered groups; collaboration_plan: 11 the round's value modes, 12 weights,
-    # 13 suggestions, 14 their considerations, 15 key steps, 16 examples; 17 credited sources.
-    with django_assert_num_queries(17):
+    # 13 suggestions, 14 their considerations, 15 key steps, 16 examples; 17 credited sources;
+    # collaboration_trends: 18 the rounds (+editions, snapshots), 19 their characteristics,
+    # 20 indicators, 21 preference, 22 teams, 23 offered groups; 24 the action plan.
+    with django_assert_num_queries(24):
         assert client.get(url(open_round)).status_code == 200
 
 
@@ -402,3 +404,65 @@ def test_no_chart_or_table_is_split_across_pages():
     for i in range(12):
         assert len(pages_with(*(f"T{i}-row{j} " for j in range(14)))) == 1, f"table {i}"
         assert len(pages_with(f"Series S{i:02d}", f"Caption C{i:02d}")) == 1, f"chart {i}"
+
+
+def test_the_report_carries_the_trends_and_the_action_plan(
+    collaboration, content, edition1, fred, captured
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Round
+    from assessments.results import collaboration_trends
+    from assessments.services.actions import action_create
+
+    today = timezone.localdate()
+    rounds = [
+        Round.objects.create(
+            collaboration=collaboration,
+            framework_version=version,
+            title=title,
+            opens_on=today - timedelta(days=ago),
+            closes_on=today + timedelta(days=30),
+            status=Round.Status.OPEN,
+        )
+        for title, version, ago in (
+            ("Spring round", edition1, 300),
+            ("Autumn round", content, 100),
+            ("Next year", content, 5),  # after the reported round: not in its trends
+        )
+    ]
+    team = Team.objects.filter(collaboration=collaboration).first()
+    for round, value in zip(rounds[:2], (2, 4), strict=True):
+        for _ in range(5):
+            submit(round, team=team, group="clinician", value=value)
+    for _ in range(5):
+        submit(rounds[2], team=team, group="clinician", value=5)
+    action_create(
+        collaboration=collaboration,
+        user=fred,
+        round=rounds[0],
+        data={
+            "title": "Write a shared risk log",
+            "characteristic_number": 7,
+            "owner": "Board secretary",
+            "due_on": today - timedelta(days=2),
+            "status": "doing",
+        },
+    )
+    text = text_of(pdf_of(signed_in(fred).get(url(rounds[1]))))
+    assert "Round after round" in text
+    trends = collaboration_trends(collaboration, fred, up_to=rounds[1])
+    assert [r.title for r in trends.rounds] == ["Spring round", "Autumn round"]
+    html = captured[-1]
+    table = re.search(r'class="figures trend-table".*?</table>', html, re.S).group(0)
+    cells = re.findall(r'<td class="num">(.*?)</td>', table)
+    assert cells == ["2.00", "4.00"] * 8  # every characteristic, both rounds, on the same line
+    assert "5.00" not in table and "Next year" not in table
+    assert "Edition 1 to edition 2, from Autumn round" in text
+    assert "<svg" in html[html.index("trends-heading") :]
+    plan = text[text.index("Action plan") :]
+    assert "Write a shared risk log" in plan and "Board secretary" in plan
+    assert "Doing Overdue" in plan
+    assert "1 action is overdue" in plan
