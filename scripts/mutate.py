@@ -632,6 +632,42 @@ MUTATIONS = [
             "tests/assessments/test_actions.py::test_the_next_rounds_results_show_the_actions_beside_the_change_with_overdue_marked"
         ],
     ),
+    Mutation(
+        "reports: WeasyPrint reads only static files of the report's own origin",
+        "assessments/reports.py",
+        "if (parts.scheme, parts.netloc) != origin or parts.query or parts.fragment:",
+        "if parts.query or parts.fragment:",
+        [
+            "tests/assessments/test_reports.py::test_the_fetcher_serves_static_files_of_the_report_origin_only"
+        ],
+    ),
+    Mutation(
+        "reports: A4 pages",
+        "static/css/report.css",
+        "  size: A4;",
+        "  size: letter;",
+        [
+            "tests/assessments/test_reports.py::test_the_report_is_a4_numbered_and_shows_the_overview_figures"
+        ],
+    ),
+    Mutation(
+        "reports: a personal PDF only of this browser's submitted response",
+        "assessments/views/reports.py",
+        "    if not journey.response.is_submitted:",
+        "    if False:",
+        [
+            "tests/assessments/test_reports.py::test_only_the_browser_that_submitted_gets_the_personal_pdf"
+        ],
+    ),
+    Mutation(
+        "reports: the trends section reads the rounds up to the reported one",
+        "assessments/results.py",
+        "        rounds = rounds.filter(opens_on__lte=up_to.opens_on)",
+        "        pass",
+        [
+            "tests/assessments/test_reports.py::test_the_report_carries_the_trends_and_the_action_plan"
+        ],
+    ),
 ]
 
 
