@@ -3,7 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from collabassess import health
+
 urlpatterns = [
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says.
     # The unhashed name: static() here would need collectstatic's manifest at import time.
