@@ -127,7 +127,17 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Framework content built once and cached (frameworks.revision): kept until an edit bumps the
+# revision when the cache is shared (Redis); without Redis each process has its own cache, and
+# keeps what it built only this long, so an edit reaches every process within it.
+CACHE_IS_SHARED = bool(REDIS_URL)
+CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 60, minimum=0)
 
 # --- Auth, sessions -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,6 +7,8 @@ class FrameworksConfig(AppConfig):
     verbose_name = "Framework content"
 
     def ready(self):
+        from frameworks import revision
         from frameworks.models import connect_freeze_guard
 
         connect_freeze_guard()
+        revision.connect()

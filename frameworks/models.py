@@ -30,7 +30,33 @@ class FrozenContentError(ValidationError):
     """Raised when code tries to change or delete frozen content of a published version."""
 
 
-class SlugManager(models.Manager):
+class RevisionQuerySet(models.QuerySet):
+    """Bulk writes bypass the save and delete signals that bump the content revision
+    (``frameworks.revision``): they bump it themselves, so no cached page outlives an edit."""
+
+    def update(self, **kwargs):
+        from frameworks.revision import bump
+
+        result = super().update(**kwargs)
+        bump()
+        return result
+
+    def delete(self):
+        from frameworks.revision import bump
+
+        result = super().delete()
+        bump()
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from frameworks.revision import bump
+
+        result = super().bulk_create(objs, *args, **kwargs)
+        bump()
+        return result
+
+
+class SlugManager(models.Manager.from_queryset(RevisionQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -82,7 +108,7 @@ class Framework(models.Model):
         return (self.slug,)
 
 
-class FrameworkVersionQuerySet(models.QuerySet):
+class FrameworkVersionQuerySet(RevisionQuerySet):
     def published(self):
         return self.filter(status=FrameworkVersion.Status.PUBLISHED)
 
@@ -303,7 +329,7 @@ def frozen_message(obj, fields) -> str:
     )
 
 
-class FrozenQuerySet(models.QuerySet):
+class FrozenQuerySet(RevisionQuerySet):
     """Bulk creates, deletes and updates check the freeze too: they bypass save() and the signals.
 
     ``bulk_update`` goes through ``update()``, so it is covered by it.
@@ -740,7 +766,7 @@ class Consideration(models.Model):
         return (self.slug,)
 
 
-class NumberManager(models.Manager):
+class NumberManager(models.Manager.from_queryset(RevisionQuerySet)):
     def get_by_natural_key(self, number):
         return self.get(number=number)
 
@@ -773,7 +799,7 @@ class PracticalQuestion(models.Model):
         return (self.number,)
 
 
-class ResourceManager(models.Manager):
+class ResourceManager(models.Manager.from_queryset(RevisionQuerySet)):
     def get_by_natural_key(self, source_slug, position):
         return self.get(source__slug=source_slug, position=position)
 

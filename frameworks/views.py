@@ -1,10 +1,14 @@
 """Public, read-only framework pages (no login)."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from frameworks import revision
 from frameworks.models import (
     ApproachFeature,
     ApproachType,
@@ -47,21 +51,42 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def framework_current(request: HttpRequest) -> HttpResponse:
-    version = _get_visible_version(settings.DEFAULT_FRAMEWORK_SLUG)
-    return _framework_page(request, version)
+    return _framework_page(request, settings.DEFAULT_FRAMEWORK_SLUG, None)
 
 
 @require_safe
 def framework_edition(request: HttpRequest, framework_slug: str, number: int) -> HttpResponse:
-    version = _get_visible_version(framework_slug, number)
-    return _framework_page(request, version)
+    return _framework_page(request, framework_slug, number)
 
 
-def _framework_page(request: HttpRequest, version: FrameworkVersion) -> HttpResponse:
+def _framework_page(request: HttpRequest, framework_slug: str, number: int | None) -> HttpResponse:
+    """The page's content (44 KB, the same for every visitor) is rendered once per edition and
+    content revision and kept in the cache: a warm request makes no query for it. Any edit of
+    framework content bumps the revision (frameworks.revision), so the next request renders
+    afresh."""
+    key = revision.cache_key("framework-page", framework_slug, number or "current")
+    page = cache.get(key)
+    if page is None:
+        version = _get_visible_version(framework_slug, number)  # a 404 is never cached
+        page = {
+            "title": f"{version.framework.name}, edition {version.number}",
+            "content": render_to_string(
+                "frameworks/_framework_content.html", _framework_context(version)
+            ),
+        }
+        cache.set(key, page, revision.timeout())
+    return render(
+        request,
+        "frameworks/framework.html",
+        {"title": page["title"], "content": mark_safe(page["content"])},  # noqa: S308 (ours)
+    )
+
+
+def _framework_context(version: FrameworkVersion) -> dict:
     editions = FrameworkVersion.objects.filter(
         framework=version.framework, status__in=VISIBLE
     ).order_by("-number")
-    context = {
+    return {
         "version": version,
         "editions": list(
             editions.only("number", "status", "framework__slug").select_related("framework")
@@ -73,7 +98,6 @@ def _framework_page(request: HttpRequest, version: FrameworkVersion) -> HttpResp
         "practical_questions": PracticalQuestion.objects.select_related("source"),
         "key_steps": KeyStep.objects.select_related("source"),
     }
-    return render(request, "frameworks/framework.html", context)
 
 
 @require_safe

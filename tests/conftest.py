@@ -24,6 +24,16 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: content cached under a revision bumped inside a
+    test's rolled-back transaction must not reach the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def ensure_content():
     """Load the framework content unless it is there (transactional tests flush it)."""
     if not FrameworkVersion.objects.exists():

@@ -99,6 +99,10 @@ class FrameworkPageQueryCountTests(TestCase):
         # 14 key steps.
         with self.assertNumQueries(14):
             self.client.get(url)
+        # Warm: the content comes from the cache, and an anonymous visitor has no session.
+        with self.assertNumQueries(0):
+            warm = self.client.get(url)
+        self.assertContains(warm, "The eight characteristics")
 
         # A new edition with twice as many indicators costs the same number of queries.
         draft = version_copy(
@@ -118,6 +122,8 @@ class FrameworkPageQueryCountTests(TestCase):
         with self.assertNumQueries(14):
             response = self.client.get(url)
         self.assertContains(response, "Extra 15", count=8)
+        with self.assertNumQueries(0):
+            self.client.get(url)
 
 
 def test_the_home_page_says_what_to_do_with_a_lost_link(client, content):

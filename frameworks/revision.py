@@ -1,0 +1,97 @@
+"""The content revision: what every cached piece of framework content is keyed by.
+
+A published edition's scored fields are frozen, but its narrative fields (why it matters,
+examples, suggestions, tips, links, …) stay editable in the admin. Pages that show content keep
+what they build from it in the cache under a key that ends with the current revision
+(``cache_key``), and **every write to framework content bumps the revision** (``connect``: one
+receiver on every save, delete and many-to-many change of every model of the ``frameworks``
+app, and the bulk ``update()``/``delete()`` of its querysets). The next request, in any process
+that shares the cache, builds afresh: nothing is ever stale after an edit.
+
+The revision lives in the cache itself, so reading it costs no query. With ``REDIS_URL`` set
+that cache is shared by every process. Without it each process has its own (local memory):
+fine for one process; with several, an edit reaches the other processes only when their own
+copies expire (``CONTENT_CACHE_SECONDS``), which the README says.
+
+A revision is a fresh random token, never a counter: a revision evicted from the cache comes
+back as a new token, so it can never bring back fragments cached under an older one.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+KEY = "frameworks:content-revision"
+
+
+def _token() -> str:
+    return secrets.token_hex(8)
+
+
+def current() -> str:
+    """The current revision (one cache read; never a query)."""
+    value = cache.get(KEY)
+    if value is None:
+        cache.add(KEY, _token(), timeout=None)
+        value = cache.get(KEY) or _token()
+    return value
+
+
+def bump() -> None:
+    """Framework content changed: everything cached under the old revision is out of date.
+
+    Bumped at once and again when the transaction commits: a request that read the old content
+    just before the commit may have cached it under the revision bumped at once."""
+    cache.set(KEY, _token(), timeout=None)
+    transaction.on_commit(lambda: cache.set(KEY, _token(), timeout=None))
+
+
+def cache_key(*parts) -> str:
+    """A cache key for something built from framework content, valid for this revision."""
+    return ":".join(["content", current(), *(str(part) for part in parts)])
+
+
+def timeout() -> int | None:
+    """How long content built from framework content is kept: as long as the cache likes when it
+    is shared (the revision keeps it right), else CONTENT_CACHE_SECONDS."""
+    return None if getattr(settings, "CACHE_IS_SHARED", False) else settings.CONTENT_CACHE_SECONDS
+
+
+def get_or_build(key: str, build):
+    """``build()``'s value, cached under ``key`` (made with ``cache_key``)."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout())
+    return value
+
+
+def _changed(sender, **kwargs) -> None:
+    bump()
+
+
+def _m2m_changed(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump()
+
+
+def connect() -> None:
+    """Bump the revision on every write of a ``frameworks`` model (AppConfig.ready)."""
+    from django.apps import apps
+
+    for model in apps.get_app_config("frameworks").get_models():
+        post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"revision-delete-{model.__name__}"
+        )
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _m2m_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"revision-m2m-{model.__name__}-{field.name}",
+            )
