@@ -167,8 +167,12 @@ def response_save_page(
 
     comment = comment.strip()
     if comment:
-        Comment.objects.update_or_create(
-            response=response, characteristic=characteristic, defaults={"text": comment}
+        # One upsert on the one-comment-per-page constraint (update_or_create took two queries).
+        Comment.objects.bulk_create(
+            [Comment(response=response, characteristic=characteristic, text=comment)],
+            update_conflicts=True,
+            unique_fields=["response", "characteristic"],
+            update_fields=["text"],
         )
     else:
         Comment.objects.filter(response=response, characteristic=characteristic).delete()

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import IntegerField, Prefetch, TextField, Value
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import figures
+from assessments import figures, questionnaire
 from assessments import respondent_session as session_store
 from assessments.forms.respond import (
     DONT_KNOW,
@@ -153,7 +153,8 @@ def _link_used(request: HttpRequest, round: Round) -> HttpResponse:
 
 
 def _characteristics(round: Round) -> list[Characteristic]:
-    return list(round.framework_version.characteristics.order_by("number"))
+    """The round's characteristics with their indicators, from the cache (no query when warm)."""
+    return questionnaire.characteristics(round.framework_version_id)
 
 
 # --- Steps ----------------------------------------------------------------------------------
@@ -455,50 +456,55 @@ def characteristic_page(request: HttpRequest, number: int) -> HttpResponse:
     characteristic = next((c for c in characteristics if c.number == number), None)
     if characteristic is None:
         raise Http404("No such page.")
-    indicators = list(characteristic.indicators.order_by("position"))
+    indicators = list(characteristic.indicators.all())
     context = _step_context(journey, characteristics, f"c{number}")
-    saved = dict(
-        Answer.objects.filter(response=journey.response, indicator__in=indicators).values_list(
-            "indicator_id", "value"
-        )
+    if request.method == "POST":
+        try:
+            form = CharacteristicForm(request.POST, indicators=indicators)
+        except TamperedForm:
+            return HttpResponseBadRequest("This form names items that are not on this page.")
+        context.update(form=form, characteristic=characteristic)
+        if form.is_valid():
+            return _run_save(
+                request,
+                journey,
+                lambda: services.response_save_page(
+                    response=journey.response,
+                    characteristic=characteristic,
+                    answers=form.answers(),
+                    comment=form.cleaned_data["comment"],
+                ),
+                context,
+                "assessments/characteristic.html",
+            )
+        return render(request, "assessments/characteristic.html", context, status=400)
+    values, comment = _saved_page(journey.response, characteristic)
+    form = CharacteristicForm(indicators=indicators, initial={"comment": comment})
+    context.update(
+        form=form,
+        characteristic=characteristic,
+        # The statements and scales, rendered once per version and ticked with these answers.
+        items_html=questionnaire.items_html(journey.round.framework_version_id, number, values),
     )
-    comment = (
-        Comment.objects.filter(response=journey.response, characteristic=characteristic)
-        .values_list("text", flat=True)
-        .first()
+    return render(request, "assessments/characteristic.html", context)
+
+
+def _saved_page(response: Response, characteristic: Characteristic) -> tuple[dict, str]:
+    """The draft's answers on one page (indicator id → "1".."5" or "dk") and its comment, in one
+    query (the comment comes back as a row with no indicator)."""
+    answers = Answer.objects.filter(
+        response=response, indicator__characteristic=characteristic
+    ).values_list("indicator_id", "value", Value("", output_field=TextField()))
+    comment = Comment.objects.filter(response=response, characteristic=characteristic).values_list(
+        Value(None, output_field=IntegerField()), Value(None, output_field=IntegerField()), "text"
     )
-    initial = {"comment": comment or ""}
-    for indicator in indicators:
-        if indicator.pk in saved:
-            value = saved[indicator.pk]
-            initial[f"item_{indicator.pk}"] = "dk" if value is None else str(value)
-    try:
-        form = CharacteristicForm(
-            request.POST if request.method == "POST" else None,
-            indicators=indicators,
-            initial=initial,
-        )
-    except TamperedForm:
-        return HttpResponseBadRequest("This form names items that are not on this page.")
-    if request.method == "POST" and form.is_valid():
-        return _run_save(
-            request,
-            journey,
-            lambda: services.response_save_page(
-                response=journey.response,
-                characteristic=characteristic,
-                answers=form.answers(),
-                comment=form.cleaned_data["comment"],
-            ),
-            {**context, "form": form, "characteristic": characteristic},
-            "assessments/characteristic.html",
-        )
-    return render(
-        request,
-        "assessments/characteristic.html",
-        {**context, "form": form, "characteristic": characteristic},
-        status=400 if request.method == "POST" else 200,
-    )
+    values, text = {}, ""
+    for indicator_id, value, comment_text in answers.union(comment, all=True):
+        if indicator_id is None:
+            text = comment_text
+        else:
+            values[indicator_id] = "dk" if value is None else str(value)
+    return values, text
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

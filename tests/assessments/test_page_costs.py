@@ -1,0 +1,114 @@
+"""What the partner's busiest pages cost, pinned (issue 11): what a published version froze is
+built once and kept in the cache under the content revision (frameworks.revision), so a question
+page reads only what changes per respondent. Counts are the same before and after answering.
+
+Savepoints are left out of the counts: they are the test's own wrapping transaction.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import questionnaire
+from assessments.forms.respond import CharacteristicForm
+from frameworks.models import FrameworkVersion, Indicator
+from tests.assessments.helpers import answer_page, open_round_link, start
+from tests.conftest import ensure_content
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version(db):
+    ensure_content()
+    return FrameworkVersion.objects.get(framework__slug="eight-characteristics", number=2)
+
+
+def queries_of(client, method, url, data=None) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url) if method == "GET" else client.post(url, data)
+    assert response.status_code in (200, 302), response.status_code
+    return [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def page_post(client, version, number, value="3", comment="A comment") -> dict:
+    indicators = Indicator.objects.filter(
+        characteristic__version=version, characteristic__number=number
+    )
+    data = {f"item_{i.pk}": value for i in indicators}
+    data.update({"comment": comment, "nav": "next", "resume": client.session["ca_resume"]})
+    return data
+
+
+def test_a_question_page_reads_three_queries_when_warm_whatever_was_answered(version, client):
+    start(client, open_round_link(version, name="Q").token)
+    url = reverse("respond_characteristic", args=[5])
+    client.get(url)  # builds and keeps the version's questionnaire
+    # 1 session; 2 the response (+round, collaboration, version); 3 the page's answers and
+    # comment (one UNION query).
+    before = queries_of(client, "GET", url)
+    assert len(before) == 3, before
+    for number in range(1, 9):
+        answer_page(client, version, number, value="2", comment="Said something")
+    after = queries_of(client, "GET", url)
+    assert len(after) == 3, after
+    html = client.get(url).content.decode()
+    assert html.count(" checked>") == Indicator.objects.filter(
+        characteristic__version=version, characteristic__number=5
+    ).count()
+    assert "Said something</textarea>" in html
+
+
+def test_saving_a_question_page_takes_five_queries(version, client):
+    start(client, open_round_link(version, name="Q").token)
+    url = reverse("respond_characteristic", args=[5])
+    client.get(url)
+    for comment in ("First", "Changed", ""):
+        # 1 the response by its posted resume token; 2 session; 3 the draft locked; 4 the
+        # answers upserted; 5 the comment upserted (or deleted when emptied).
+        queries = queries_of(client, "POST", url, page_post(client, version, 5, comment=comment))
+        assert len(queries) == 5, queries
+
+
+def test_the_cached_items_are_exactly_what_the_form_renders(version):
+    """The fast path (blank items rendered once, ticked per respondent) and the form's own
+    rendering give the same HTML for any answers."""
+    rng = random.Random(3)
+    for characteristic in questionnaire.characteristics(version.pk):
+        indicators = list(characteristic.indicators.all())
+        for _ in range(5):
+            values = {
+                i.pk: rng.choice(["1", "2", "3", "4", "5", "dk"])
+                for i in indicators
+                if rng.random() < 0.7
+            }
+            form = CharacteristicForm(
+                indicators=indicators, initial={f"item_{pk}": v for pk, v in values.items()}
+            )
+            expected = render_to_string("assessments/_items.html", {"form": form})
+            assert questionnaire.items_html(version.pk, characteristic.number, values) == expected
+
+
+def test_an_edit_of_framework_content_reaches_the_next_request_of_the_framework_page(
+    content, anon_client, django_assert_num_queries
+):
+    from frameworks.models import Example
+
+    url = reverse("framework")
+    anon_client.get(url)
+    with django_assert_num_queries(0):
+        assert anon_client.get(url).status_code == 200
+    example = Example.objects.filter(characteristic__version=content).first()
+    example.title = "Edited in the admin: a new example title"
+    example.save()
+    assert "Edited in the admin: a new example title" in anon_client.get(url).content.decode()
+    # A bulk update (no save signal) bumps the revision too.
+    Example.objects.filter(pk=example.pk).update(title="Changed in bulk")
+    html = anon_client.get(url).content.decode()
+    assert "Changed in bulk" in html and "Edited in the admin" not in html
