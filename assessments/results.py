@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,12 +23,14 @@ from assessments.models import (
     StakeholderGroup,
     Team,
 )
+from frameworks import revision
 from frameworks.models import (
     Characteristic,
     Example,
     FrameworkVersion,
     Indicator,
     Suggestion,
+    ValueMode,
     ValueModeWeight,
 )
 
@@ -133,83 +136,147 @@ def _weights(
     return scoring.characteristic_weights(weights, value_mode_slugs), chosen
 
 
-def personal_results(response: Response) -> PersonalResults:
-    """One respondent's results, in 10 queries whatever the number of items and answers:
-    the response's value modes, the round's recorded value modes, characteristics, indicators
-    (+tips), answers, weights, then the suggestions of the priorities and strengths and their
-    considerations, key steps and examples (none of these four when nothing has a score).
-    """
-    # The caller's instance, ideally loaded with its round, collaboration and version (the
-    # respondent views do); the value modes are fetched here.
+RESULT_FORMAT = 1  # of Response.personal_result; a stored result of another format is recomputed
+
+
+def personal_result_data(response: Response) -> dict:
+    """One respondent's results as numbers and ids, worked out by scoring.py: what the submit
+    service stores on the response (``Response.personal_result``), in 6 queries: the response's
+    value modes, the round's recorded value modes, characteristics, indicators, answers,
+    weights."""
     prefetch_related_objects([response], "value_modes", "round__value_modes")
     version = response.round.framework_version
-    characteristics = _characteristics(version)
+    characteristics = list(
+        version.characteristics.order_by("number").prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+        )
+    )
     values = dict(Answer.objects.filter(response=response).values_list("indicator_id", "value"))
-
     # The collaboration's value modes as the round recorded them when it opened (a later edit of
     # the collaboration changes nothing here); if there were none, the respondent's own view.
     modes = [m.slug for m in response.round.value_modes.all()]
     if not modes:
         modes = [m.slug for m in response.value_modes.all()]
     weights, mode_weights = _weights(version, modes)
+    bands = {"strength_min": version.strength_min, "developing_min": version.developing_min}
 
     rows = []
     for characteristic in characteristics:
         indicators = list(characteristic.indicators.all())
         given = [values[i.pk] for i in indicators if i.pk in values]
         result = scoring.respondent_characteristic(characteristic.number, given, len(indicators))
-        band = scoring.band(
-            result.mean, strength_min=version.strength_min, developing_min=version.developing_min
-        )
-        tips = [
-            i
-            for i in indicators
-            if values.get(i.pk) is not None and values[i.pk] <= TIP_THRESHOLD and hasattr(i, "tip")
-        ]
         rows.append(
-            Row(
-                characteristic=characteristic,
-                result=result,
-                band=band,
-                weight=weights.get(characteristic.number, 1.0),
-                tips=tips,
-            )
+            {
+                "number": characteristic.number,
+                "result": dataclasses.asdict(result),
+                "band": scoring.band(result.mean, **bands),
+                "weight": weights.get(characteristic.number, 1.0),
+                # Items answered 3 or lower: their tips are shown (if the item has one).
+                "low": [
+                    i.pk
+                    for i in indicators
+                    if values.get(i.pk) is not None and values[i.pk] <= TIP_THRESHOLD
+                ],
+            }
         )
-
-    by_number = {row.characteristic.number: row for row in rows}
-    ordered = [
-        by_number[r.number] for r in scoring.priorities([row.result for row in rows], weights)
-    ]
-    priorities = [row for row in ordered if row.band == scoring.PRIORITY]
+    results = {row["number"]: scoring.CharacteristicResult(**row["result"]) for row in rows}
+    by_number = {row["number"]: row for row in rows}
+    ordered = [r.number for r in scoring.priorities(list(results.values()), weights)]
+    priorities = [n for n in ordered if by_number[n]["band"] == scoring.PRIORITY]
     in_band = bool(priorities)
     if not in_band:
-        priorities = [row for row in ordered if row.band == scoring.DEVELOPING]
-    names = {
-        m.slug: m.name for m in [*response.round.value_modes.all(), *response.value_modes.all()]
-    }
-    for row in priorities:
-        row.weighted_by = weighted_by(row.characteristic.number, row.weight, mode_weights, names)
+        priorities = [n for n in ordered if by_number[n]["band"] == scoring.DEVELOPING]
+    for number in priorities:
+        by_number[number]["weighted_by"] = weighted_by(
+            number, by_number[number]["weight"], mode_weights, {slug: slug for slug in modes}
+        )
     strengths = sorted(
-        (row for row in rows if row.band == scoring.STRENGTH),
-        key=lambda row: (-row.result.mean, row.characteristic.number),
+        (n for n, row in by_number.items() if row["band"] == scoring.STRENGTH),
+        key=lambda n: (-results[n].mean, n),
     )
-    suggestions = _suggestions_for(
-        {(row.characteristic.pk, row.band) for row in [*priorities, *strengths]}
-    )
+    overall = scoring.overall_if_enough(results.values())
+    return {
+        "format": RESULT_FORMAT,
+        "version": version.pk,
+        "rows": rows,
+        "priorities": priorities,
+        "in_band": in_band,
+        "strengths": strengths,
+        "overall": overall,
+        "overall_band": scoring.band(overall, **bands),
+        "scored": sum(1 for r in results.values() if r.mean is not None),
+    }
+
+
+def _results_content(version_id: int) -> dict:
+    """What the results page words its numbers with, from the version's content: built once per
+    version and content revision (frameworks.revision), so an admin's edit of a suggestion or a
+    tip is on the next request. The characteristics with their indicators (+tips), every
+    suggestion by (characteristic id, band) with its links, and the value modes' names."""
+
+    def build():
+        characteristics = list(
+            Characteristic.objects.filter(version_id=version_id)
+            .order_by("number")
+            .prefetch_related(
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.select_related("tip").order_by("position"),
+                )
+            )
+        )
+        suggestions = _suggestions_for(
+            {
+                (c.pk, band)
+                for c in characteristics
+                for band in (scoring.PRIORITY, scoring.DEVELOPING, scoring.STRENGTH)
+            }
+        )
+        return {
+            "characteristics": characteristics,
+            "suggestions": dict(suggestions),
+            "modes": dict(ValueMode.objects.values_list("slug", "name")),
+        }
+
+    return revision.get_or_build(revision.cache_key("personal-results", version_id), build)
+
+
+def personal_results(response: Response) -> PersonalResults:
+    """One respondent's results: the numbers stored when they submitted (worked out then by
+    ``personal_result_data``; a draft's, or an older response's, are worked out now and, once
+    submitted, stored), worded from the cached content. No query when warm and stored."""
+    data = response.personal_result
+    if not data or data.get("format") != RESULT_FORMAT:
+        data = personal_result_data(response)
+        if response.is_submitted:
+            Response.objects.filter(pk=response.pk).update(personal_result=data)
+            response.personal_result = data
+    version = response.round.framework_version
+    content = _results_content(data["version"])
+    by_number = {}
+    for characteristic, stored in zip(content["characteristics"], data["rows"], strict=True):
+        low = set(stored["low"])
+        by_number[characteristic.number] = Row(
+            characteristic=characteristic,
+            result=scoring.CharacteristicResult(**stored["result"]),
+            band=stored["band"],
+            weight=stored["weight"],
+            tips=[i for i in characteristic.indicators.all() if i.pk in low and hasattr(i, "tip")],
+            weighted_by=[content["modes"].get(s, s) for s in stored.get("weighted_by", [])],
+        )
+    priorities = [by_number[n] for n in data["priorities"]]
+    strengths = [by_number[n] for n in data["strengths"]]
     for row in [*priorities, *strengths]:
-        row.suggestions = suggestions.get((row.characteristic.pk, row.band), [])
-    overall = scoring.overall_if_enough(row.result for row in rows)
+        row.suggestions = content["suggestions"].get((row.characteristic.pk, row.band), [])
     return PersonalResults(
         version=version,
-        rows=rows,
-        overall=overall,
-        overall_band=scoring.band(
-            overall, strength_min=version.strength_min, developing_min=version.developing_min
-        ),
+        rows=list(by_number.values()),
+        overall=data["overall"],
+        overall_band=data["overall_band"],
         priorities=priorities,
         strengths=strengths,
-        priorities_in_band=in_band,
-        scored=sum(1 for row in rows if row.result.mean is not None),
+        priorities_in_band=data["in_band"],
+        scored=data["scored"],
     )
 
 

@@ -45,18 +45,33 @@ MUTATIONS = [
             "tests/assessments/test_concurrency.py::test_50_concurrent_submissions_of_one_draft_write_it_exactly_once"
         ],
         # SQLite's IMMEDIATE transactions serialise the submits, so the early return alone
-        # holds there; under PostgreSQL's READ COMMITTED the conditional UPDATE is the guard.
+        # holds there; under PostgreSQL's READ COMMITTED the conditional UPDATE is the guard,
+        # with the row lock taken to work out the results in front of it (removed with it).
         database="postgresql",
+        also=(
+            (
+                "assessments/services/respond.py",
+                "        Response.objects.select_for_update()\n        .filter(pk=response.pk)",
+                "        Response.objects.filter(pk=response.pk)",
+            ),
+        ),
     ),
     Mutation(
         "submit: the conditional UPDATE and the early return, together",
         "assessments/services/respond.py",
-        '    if current["status"] == Response.Status.SUBMITTED:\n        return Response.objects.get(pk=response.pk)\n    _check_open(round)\n    link_id = current["individual_link_id"]\n    # The conditional UPDATE is the guard: only one of many concurrent submits matches \'draft\'.\n    changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(',
-        '    _check_open(round)\n    link_id = current["individual_link_id"]\n    changed = Response.objects.filter(pk=response.pk).update(',
+        '    if current["status"] == Response.Status.SUBMITTED:\n        return Response.objects.get(pk=response.pk)\n    _check_open(round)',
+        "    _check_open(round)",
         [
             "tests/assessments/test_journey.py::test_submitting_twice_writes_the_submission_once",
             "tests/browser/test_submit_twice.py::test_two_quick_submits",
         ],
+        also=(
+            (
+                "assessments/services/respond.py",
+                "changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(",
+                "changed = Response.objects.filter(pk=response.pk).update(",
+            ),
+        ),
     ),
     Mutation(
         "saves after submit: the draft check in _locked_draft",
@@ -666,6 +681,44 @@ MUTATIONS = [
         "        pass",
         [
             "tests/assessments/test_reports.py::test_the_report_carries_the_trends_and_the_action_plan"
+        ],
+    ),
+    # --- What publishing froze is computed once (issue 11) ---
+    Mutation(
+        "revision: a save of framework content bumps it",
+        "frameworks/revision.py",
+        "        post_save.connect(_changed, sender=model",
+        "        post_save.disconnect(_changed, sender=model",
+        [
+            "tests/assessments/test_page_costs.py::test_a_narrative_edit_reaches_the_next_results_page",
+            "tests/assessments/test_page_costs.py::test_an_edit_of_framework_content_reaches_the_next_request_of_the_framework_page",
+        ],
+    ),
+    Mutation(
+        "revision: a bulk update of framework content bumps it",
+        "frameworks/models.py",
+        "        result = super().update(**kwargs)\n        bump()",
+        "        result = super().update(**kwargs)",
+        [
+            "tests/assessments/test_page_costs.py::test_an_edit_of_framework_content_reaches_the_next_request_of_the_framework_page"
+        ],
+    ),
+    Mutation(
+        "results: stored with the submission",
+        "assessments/services/respond.py",
+        "        personal_result=result,\n",
+        "",
+        [
+            "tests/assessments/test_page_costs.py::test_the_results_are_stored_at_submit_and_are_what_scoring_works_out"
+        ],
+    ),
+    Mutation(
+        "question page: the cached statements ticked with the draft's answers",
+        "assessments/questionnaire.py",
+        '        html = f"{html[:end]} checked{html[end:]}"',
+        "        pass",
+        [
+            "tests/assessments/test_page_costs.py::test_the_cached_items_are_exactly_what_the_form_renders"
         ],
     ),
 ]

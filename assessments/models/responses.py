@@ -68,6 +68,10 @@ class Response(models.Model):
         IndividualLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     value_modes = models.ManyToManyField(ValueMode, blank=True, related_name="+")
+    # The respondent's own results, worked out once by scoring.py in the transaction that submits
+    # (a submitted response and its round's weights can no longer change): numbers and ids only,
+    # the words come from the content (``results.personal_results``).
+    personal_result = models.JSONField(null=True, blank=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -86,6 +90,10 @@ class Response(models.Model):
                 fields=["individual_link"],
                 condition=Q(status="draft", individual_link__isnull=False),
                 name="response_one_draft_per_individual_link",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(personal_result__isnull=True),
+                name="response_result_only_when_submitted",
             ),
             models.CheckConstraint(
                 condition=Q(stakeholder_group__in=[*StakeholderGroup.values, ""]),

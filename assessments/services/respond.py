@@ -24,6 +24,7 @@ from assessments.models import (
     new_token,
     token_digest,
 )
+from assessments.results import personal_result_data
 from assessments.services.results import rollup_add_response
 from frameworks.models import Characteristic, Indicator, ValueMode
 
@@ -190,14 +191,29 @@ def response_save_value_modes(*, response: Response, value_modes: Iterable[Value
 def response_submit(*, response: Response) -> Response:
     """Submit a draft. Submitting an already submitted response returns it unchanged."""
     round = Round.objects.get(pk=response.round_id)
-    current = Response.objects.filter(pk=response.pk).values("status", "individual_link_id").get()
+    # Locked: a page saved at the same moment waits, so the results worked out below are those
+    # of the answers submitted.
+    current = (
+        Response.objects.select_for_update()
+        .filter(pk=response.pk)
+        .values("status", "individual_link_id")
+        .get()
+    )
     if current["status"] == Response.Status.SUBMITTED:
         return Response.objects.get(pk=response.pk)
     _check_open(round)
     link_id = current["individual_link_id"]
+    # The respondent's own results, worked out once by scoring.py and stored with the
+    # submission: its answers and the round's recorded value modes can no longer change.
+    result = personal_result_data(
+        Response.objects.select_related("round__framework_version").get(pk=response.pk)
+    )
     # The conditional UPDATE is the guard: only one of many concurrent submits matches 'draft'.
     changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
-        status=Response.Status.SUBMITTED, submitted_on=timezone.localdate(), individual_link=None
+        status=Response.Status.SUBMITTED,
+        submitted_on=timezone.localdate(),
+        individual_link=None,
+        personal_result=result,
     )
     if changed and link_id is not None:
         marked = IndividualLink.objects.filter(pk=link_id, used_on__isnull=True).update(

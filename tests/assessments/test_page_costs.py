@@ -18,7 +18,7 @@ from django.urls import reverse
 from assessments import questionnaire
 from assessments.forms.respond import CharacteristicForm
 from frameworks.models import FrameworkVersion, Indicator
-from tests.assessments.helpers import answer_page, open_round_link, start
+from tests.assessments.helpers import answer_page, complete, open_round_link, start
 from tests.conftest import ensure_content
 
 pytestmark = pytest.mark.django_db
@@ -59,9 +59,12 @@ def test_a_question_page_reads_three_queries_when_warm_whatever_was_answered(ver
     after = queries_of(client, "GET", url)
     assert len(after) == 3, after
     html = client.get(url).content.decode()
-    assert html.count(" checked>") == Indicator.objects.filter(
-        characteristic__version=version, characteristic__number=5
-    ).count()
+    assert (
+        html.count(" checked>")
+        == Indicator.objects.filter(
+            characteristic__version=version, characteristic__number=5
+        ).count()
+    )
     assert "Said something</textarea>" in html
 
 
@@ -112,3 +115,69 @@ def test_an_edit_of_framework_content_reaches_the_next_request_of_the_framework_
     Example.objects.filter(pk=example.pk).update(title="Changed in bulk")
     html = anon_client.get(url).content.decode()
     assert "Changed in bulk" in html and "Edited in the admin" not in html
+
+
+# --- Personal results: worked out once, at submit ---------------------------------------------
+
+
+def test_the_results_are_stored_at_submit_and_are_what_scoring_works_out(version, client):
+    from assessments.models import Response
+    from assessments.results import personal_result_data
+
+    draft = complete(
+        client,
+        open_round_link(version, name="R").token,
+        version,
+        values={1: "1", 2: "2", 3: "dk", 4: "5"},
+    )
+    stored = Response.objects.get(pk=draft.pk).personal_result
+    assert stored is not None
+    assert stored == personal_result_data(Response.objects.get(pk=draft.pk))
+    rows = {row["number"]: row for row in stored["rows"]}
+    assert rows[1]["result"]["mean"] == 1.0 and rows[1]["band"] == "priority"
+    assert rows[3]["result"]["mean"] is None and rows[3]["result"]["dont_know"] > 0
+    html = client.get(reverse("respond_results")).content.decode()
+    assert "1.00" in html and "5.00" in html
+
+
+def test_a_narrative_edit_reaches_the_next_results_page(version, client):
+    from frameworks.models import Suggestion
+
+    complete(
+        client,
+        open_round_link(version, name="E").token,
+        version,
+        values=dict.fromkeys(range(1, 9), "1"),
+    )
+    url = reverse("respond_results")
+    client.get(url)
+    suggestion = Suggestion.objects.filter(
+        characteristic__version=version, characteristic__number=1, band="priority"
+    ).first()
+    assert suggestion.text in client.get(url).content.decode()
+    suggestion.text = "Rewritten by an admin: hold a purpose workshop."
+    suggestion.save()
+    assert "Rewritten by an admin: hold a purpose workshop." in client.get(url).content.decode()
+
+
+def test_a_response_submitted_before_results_were_stored_gets_them_on_first_view(version, client):
+    from assessments.models import Response
+
+    draft = complete(client, open_round_link(version, name="O").token, version)
+    stored = Response.objects.get(pk=draft.pk).personal_result
+    Response.objects.filter(pk=draft.pk).update(personal_result=None)
+    assert client.get(reverse("respond_results")).status_code == 200
+    assert Response.objects.get(pk=draft.pk).personal_result == stored
+
+
+def test_a_draft_cannot_hold_results(version, client):
+    from django.db import IntegrityError, transaction
+
+    from assessments.models import Response
+
+    draft = start(client, open_round_link(version, name="D").token)
+    with (
+        pytest.raises(IntegrityError, match="response_result_only_when_submitted"),
+        transaction.atomic(),
+    ):
+        Response.objects.filter(pk=draft.pk).update(personal_result={"format": 1})
