@@ -66,8 +66,11 @@ test: install | var $(AXE)
 mutate: install | var $(AXE)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python scripts/mutate.py
 
+# wrk drives the pages-against-/healthz/ benchmark: installed from Debian's packages if missing.
 bench: content
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_ratio.py $(if $(BENCH_SQLITE),--sqlite,)
 
 # Screenshots of the partner's journey at 375 and 1280 px into docs/screens/ (needs Chromium).
 screens: install | var

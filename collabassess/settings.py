@@ -83,6 +83,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The benchmark's server reports each response's query count in a header (off by default).
+if env_bool("QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "collabassess.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "collabassess.urls"
 WSGI_APPLICATION = "collabassess.wsgi.application"
 
