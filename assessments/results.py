@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from assessments import figures as figures_module
 from assessments import group_results, rollups, scoring
@@ -46,6 +48,7 @@ class Row:
     suggestions: list[Suggestion] = field(default_factory=list)
     tips: list[Indicator] = field(default_factory=list)
     weighted_by: list[str] = field(default_factory=list)  # value modes that weighted it up
+    suggestions_html: str = ""  # the suggestions rendered once per version and revision
 
     @property
     def band_label(self) -> str:
@@ -268,6 +271,8 @@ def personal_results(response: Response) -> PersonalResults:
     strengths = [by_number[n] for n in data["strengths"]]
     for row in [*priorities, *strengths]:
         row.suggestions = content["suggestions"].get((row.characteristic.pk, row.band), [])
+    for row in priorities:
+        row.suggestions_html = _suggestions_html(data["version"], row, content)
     return PersonalResults(
         version=version,
         rows=list(by_number.values()),
@@ -278,6 +283,19 @@ def personal_results(response: Response) -> PersonalResults:
         priorities_in_band=data["in_band"],
         scored=data["scored"],
     )
+
+
+def _suggestions_html(version_id: int, row: Row, content: dict) -> str:
+    """A priority card's list of suggestions, the same for every partner: rendered once per
+    version, characteristic, band and content revision."""
+
+    def build():
+        return str(
+            render_to_string("assessments/_suggestion_list.html", {"suggestions": row.suggestions})
+        )
+
+    key = revision.cache_key("suggestions-html", version_id, row.characteristic.pk, row.band)
+    return mark_safe(revision.get_or_build(key, build))  # noqa: S308 - rendered by our template
 
 
 def weighted_by(

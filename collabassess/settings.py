@@ -150,6 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Database sessions, loaded with one plain SQL query (collabassess/sessions.py).
+SESSION_ENGINE = "collabassess.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=60)
 
 # Failed sign-ins (admin and facilitators) are throttled by django-axes: 10 failures for one

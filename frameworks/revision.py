@@ -20,6 +20,9 @@ back as a new token, so it can never bring back fragments cached under an older 
 from __future__ import annotations
 
 import secrets
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,12 +65,33 @@ def timeout() -> int | None:
     return None if getattr(settings, "CACHE_IS_SHARED", False) else settings.CONTENT_CACHE_SECONDS
 
 
+# What this process last read or built, by cache key (which holds the revision): an edit
+# changes the key, so nothing here outlives it where the revision is shared; without a shared
+# cache, entries expire as the cache's own do (``timeout``). Saves unpickling the same objects
+# from the cache on every request; bounded, the oldest dropped first.
+_local: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+LOCAL_ENTRIES = 256
+
+
 def get_or_build(key: str, build):
     """``build()``'s value, cached under ``key`` (made with ``cache_key``)."""
+    now = time.monotonic()
+    with _lock:
+        entry = _local.get(key)
+        if entry is not None and (entry[1] is None or entry[1] > now):
+            _local.move_to_end(key)
+            return entry[0]
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, timeout())
+    seconds = timeout()
+    with _lock:
+        _local[key] = (value, None if seconds is None else now + seconds)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
     return value
 
 
