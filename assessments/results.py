@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from assessments import figures as figures_module
-from assessments import group_results, rollups, scoring
+from assessments import group_results, questionnaire, rollups, scoring
 from assessments import trends as trends_module
 from assessments.models import (
     Action,
@@ -89,9 +89,12 @@ class PersonalResults:
         }
 
 
-def _characteristics(version: FrameworkVersion) -> list[Characteristic]:
+def _characteristics(version_id: int) -> list[Characteristic]:
+    """The version's characteristics with their indicators (and the indicators' tips)."""
     return list(
-        version.characteristics.order_by("number").prefetch_related(
+        Characteristic.objects.filter(version_id=version_id)
+        .order_by("number")
+        .prefetch_related(
             Prefetch(
                 "indicators", queryset=Indicator.objects.select_related("tip").order_by("position")
             )
@@ -144,16 +147,12 @@ RESULT_FORMAT = 1  # of Response.personal_result; a stored result of another for
 
 def personal_result_data(response: Response) -> dict:
     """One respondent's results as numbers and ids, worked out by scoring.py: what the submit
-    service stores on the response (``Response.personal_result``), in 6 queries: the response's
-    value modes, the round's recorded value modes, characteristics, indicators, answers,
-    weights."""
+    service stores on the response (``Response.personal_result``), in 4 queries once the
+    questionnaire is cached: the response's value modes, the round's recorded value modes, the
+    answers, the weights."""
     prefetch_related_objects([response], "value_modes", "round__value_modes")
     version = response.round.framework_version
-    characteristics = list(
-        version.characteristics.order_by("number").prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
-        )
-    )
+    characteristics = questionnaire.characteristics(version.pk)
     values = dict(Answer.objects.filter(response=response).values_list("indicator_id", "value"))
     # The collaboration's value modes as the round recorded them when it opened (a later edit of
     # the collaboration changes nothing here); if there were none, the respondent's own view.
@@ -218,16 +217,7 @@ def _results_content(version_id: int) -> dict:
     suggestion by (characteristic id, band) with its links, and the value modes' names."""
 
     def build():
-        characteristics = list(
-            Characteristic.objects.filter(version_id=version_id)
-            .order_by("number")
-            .prefetch_related(
-                Prefetch(
-                    "indicators",
-                    queryset=Indicator.objects.select_related("tip").order_by("position"),
-                )
-            )
-        )
+        characteristics = _characteristics(version_id)
         suggestions = _suggestions_for(
             {
                 (c.pk, band)
@@ -272,7 +262,7 @@ def personal_results(response: Response) -> PersonalResults:
     for row in [*priorities, *strengths]:
         row.suggestions = content["suggestions"].get((row.characteristic.pk, row.band), [])
     for row in priorities:
-        row.suggestions_html = _suggestions_html(data["version"], row, content)
+        row.suggestions_html = _suggestions_html(data["version"], row)
     return PersonalResults(
         version=version,
         rows=list(by_number.values()),
@@ -285,7 +275,7 @@ def personal_results(response: Response) -> PersonalResults:
     )
 
 
-def _suggestions_html(version_id: int, row: Row, content: dict) -> str:
+def _suggestions_html(version_id: int, row: Row) -> str:
     """A priority card's list of suggestions, the same for every partner: rendered once per
     version, characteristic, band and content revision."""
 
@@ -408,7 +398,7 @@ def group_results_page(round, user) -> GroupResultsPage:
     # them, one characteristic at a time (snapshot_comments).
     snapshot = RoundSnapshot.objects.filter(round=round).defer("comments").first()
     version = round.framework_version
-    characteristics = _characteristics(version)
+    characteristics = _characteristics(version.pk)
     info = [
         group_results.CharacteristicInfo(
             c.number, c.name, c.short_name, tuple(i.pk for i in c.indicators.all())

@@ -4,14 +4,13 @@ every change is kept (``services.actions``). Each view opens with its access che
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from assessments.access import Access, facilitator_view, posted
 from assessments.forms.actions import ActionForm
-from assessments.models import Action, ActionChange, Role, Round
+from assessments.models import Action, Role, Round
 from assessments.services import actions as services
 from assessments.services.actions import TRACKED_FIELDS
 from frameworks.models import Characteristic, Suggestion
@@ -167,16 +166,7 @@ def action_detail(request: HttpRequest, access: Access, action_id: int) -> HttpR
             )
             return redirect("facilitate_action", access.collaboration.pk, action.pk)
     names = _names(version_id)
-    history = list(
-        Action.objects.filter(pk=action.pk)
-        .prefetch_related(
-            Prefetch(
-                "changes", queryset=ActionChange.objects.select_related("user").order_by("-pk")
-            )
-        )
-        .get()
-        .changes.all()
-    )
+    history = list(action.changes.select_related("user").order_by("-pk"))
     for change in history:
         change.label = FIELD_LABELS.get(change.field, change.field)
         if change.field == "characteristic_number":

@@ -24,8 +24,10 @@ def trends(request: HttpRequest, access: Access) -> HttpResponse:
         number = numbers[0]
     titles, marks = data.titles, data.marks()
     collaboration = data.collaboration()
-    teams = [s for s in data.teams(number) if s.any_shown] if number else []
-    groups = [s for s in data.groups(number) if s.any_shown] if number else []
+    all_teams = data.teams(number) if number else []
+    all_groups = data.groups(number) if number else []
+    teams = [s for s in all_teams if s.any_shown]
+    groups = [s for s in all_groups if s.any_shown]
     shown = any(s.any_shown for s in collaboration)
     return render(
         request,
@@ -44,7 +46,7 @@ def trends(request: HttpRequest, access: Access) -> HttpResponse:
             "team_chart": charts.trend_lines(titles, teams, marks) if teams else None,
             "group_series": groups,
             "group_chart": charts.trend_lines(titles, groups, marks) if groups else None,
-            "hidden_teams": len(data.teams(number)) - len(teams) if number else 0,
-            "hidden_groups": len(data.groups(number)) - len(groups) if number else 0,
+            "hidden_teams": len(all_teams) - len(teams),
+            "hidden_groups": len(all_groups) - len(groups),
         },
     )
