@@ -5,6 +5,7 @@ not, so everything here is keyed by the content revision (``frameworks.revision`
 edit is on the next request. Per request a question page then reads only what changes per
 respondent: their draft's answers and comment on that page.
 
+* ``version(version_id)``: the version with its framework.
 * ``characteristics(version_id)``: the characteristics, in order, with their indicators
   prefetched (model instances, as the forms and services take them).
 * ``items_html(version_id, number, values)``: the statements of one page with their answer
@@ -21,7 +22,16 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from frameworks import revision
-from frameworks.models import Characteristic, Indicator
+from frameworks.models import Characteristic, FrameworkVersion, Indicator
+
+
+def version(version_id: int) -> FrameworkVersion:
+    """The framework version with its framework (their narrative fields are in the revision)."""
+
+    def build():
+        return FrameworkVersion.objects.select_related("framework").get(pk=version_id)
+
+    return revision.get_or_build(revision.cache_key("version", version_id), build)
 
 
 def characteristics(version_id: int) -> list[Characteristic]:

@@ -721,6 +721,25 @@ MUTATIONS = [
             "tests/assessments/test_page_costs.py::test_the_cached_items_are_exactly_what_the_form_renders"
         ],
     ),
+    Mutation(
+        "page save: locks its response only, not the round",
+        "assessments/services/respond.py",
+        'Response.objects.select_for_update(of=("self",))',
+        "Response.objects.select_for_update()",
+        [
+            "tests/assessments/test_concurrency.py::test_a_page_save_does_not_wait_for_the_rounds_row"
+        ],
+        database="postgresql",
+    ),
+    Mutation(
+        "page save: answers upserted on their unique constraint",
+        "assessments/services/respond.py",
+        '"ON CONFLICT (response_id, indicator_id) DO UPDATE SET value = excluded.value"',
+        '""',
+        [
+            "tests/assessments/test_journey.py",
+        ],
+    ),
 ]
 
 

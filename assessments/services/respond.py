@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessments.models import (
@@ -26,6 +26,7 @@ from assessments.models import (
 )
 from assessments.results import personal_result_data
 from assessments.services.results import rollup_add_response
+from collabassess.compiled import CompiledQuery
 from frameworks.models import Characteristic, Indicator, ValueMode
 
 # An item left blank on a page (distinct from None, "don't know").
@@ -49,9 +50,25 @@ def _check_open(round: Round) -> None:
         raise RoundNotOpen("This assessment round is not open for answers.")
 
 
+# Every page save opens with this lookup, so it is compiled once per process. Only the response's
+# row is locked (OF self), as a submit locks it: locking the round's row too made every save in
+# a round wait for the others. The round is re-read with it, to check it still takes answers.
+_LOCKED = CompiledQuery(
+    lambda pk: (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .order_by()
+        .filter(pk=pk)
+    ),
+    -970_003,
+)
+
+
 def _locked_draft(response: Response) -> Response:
     """Re-read the response inside the transaction, locked, and make sure it is still a draft."""
-    fresh = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    fresh = _LOCKED.first(response.pk)
+    if fresh is None:
+        raise Response.DoesNotExist("The response no longer exists.")
     if fresh.status != Response.Status.DRAFT:
         raise AlreadySubmitted("This response has already been submitted.")
     _check_open(fresh.round)
@@ -150,34 +167,53 @@ def response_save_page(
         if indicator.characteristic_id != characteristic.pk:
             raise ValidationError("An item does not belong to this page.")
 
-    given = [
-        Answer(response=response, indicator=indicator, value=value)
-        for indicator, value in answers.items()
-        if value is not BLANK
-    ]
+    given = [(indicator.pk, value) for indicator, value in answers.items() if value is not BLANK]
     blank = [indicator.pk for indicator, value in answers.items() if value is BLANK]
-    if given:
-        Answer.objects.bulk_create(
-            given,
-            update_conflicts=True,
-            unique_fields=["response", "indicator"],
-            update_fields=["value"],
-        )
-    if blank:
-        Answer.objects.filter(response=response, indicator_id__in=blank).delete()
-
-    comment = comment.strip()
-    if comment:
-        # One upsert on the one-comment-per-page constraint (update_or_create took two queries).
-        Comment.objects.bulk_create(
-            [Comment(response=response, characteristic=characteristic, text=comment)],
-            update_conflicts=True,
-            unique_fields=["response", "characteristic"],
-            update_fields=["text"],
-        )
-    else:
-        Comment.objects.filter(response=response, characteristic=characteristic).delete()
+    _write_page(response.pk, characteristic.pk, given, blank, comment.strip())
     return response
+
+
+def _write_page(
+    response_id: int,
+    characteristic_id: int,
+    given: list[tuple[int, int | None]],
+    blank: list[int],
+    comment: str,
+) -> None:
+    """A page's answers and comment, in plain SQL that PostgreSQL and SQLite both run: every
+    save of every partner comes here, and the ORM took longer to build these statements than the
+    database to run them. Answers and the comment are upserted on their unique constraints
+    (``answer_one_per_item_per_response``, ``comment_one_per_characteristic``), so two concurrent
+    saves of one page cannot store two answers to one item; the check constraints still apply.
+    """
+    answer, comment_table = Answer._meta.db_table, Comment._meta.db_table
+    with connection.cursor() as cursor:
+        if given:
+            rows = ", ".join(["(%s, %s, %s)"] * len(given))
+            cursor.execute(
+                f"INSERT INTO {answer} (response_id, indicator_id, value) VALUES {rows} "  # noqa: S608 - table name
+                "ON CONFLICT (response_id, indicator_id) DO UPDATE SET value = excluded.value",
+                [x for indicator_id, value in given for x in (response_id, indicator_id, value)],
+            )
+        if blank:
+            cursor.execute(
+                f"DELETE FROM {answer} WHERE response_id = %s "  # noqa: S608 - table name
+                f"AND indicator_id IN ({', '.join(['%s'] * len(blank))})",
+                [response_id, *blank],
+            )
+        if comment:
+            cursor.execute(
+                f"INSERT INTO {comment_table} (response_id, characteristic_id, text) "  # noqa: S608 - table name
+                "VALUES (%s, %s, %s) "
+                "ON CONFLICT (response_id, characteristic_id) DO UPDATE SET text = excluded.text",
+                [response_id, characteristic_id, comment],
+            )
+        else:
+            cursor.execute(
+                f"DELETE FROM {comment_table} "  # noqa: S608 - table name
+                "WHERE response_id = %s AND characteristic_id = %s",
+                [response_id, characteristic_id],
+            )
 
 
 @transaction.atomic

@@ -46,6 +46,7 @@ from assessments.models import (
 from assessments.models.collaborations import STAKEHOLDER_GROUP_HINTS
 from assessments.results import personal_results
 from assessments.services import respond as services
+from collabassess.compiled import CompiledQuery
 from frameworks import revision
 from frameworks.models import Characteristic, Indicator, ValueMode
 
@@ -66,46 +67,56 @@ class Journey:
     link_id: int | None
 
 
-ROUND_RELATED = ("round__collaboration", "round__framework_version__framework")
-
-
 def _round_queryset():
     return Round.objects.select_related("collaboration", "framework_version__framework")
+
+
+def _journey_responses():
+    # The response with its round and collaboration, unordered (one row): the framework version
+    # comes from the cache (``questionnaire.version``), and the team only where a page shows it.
+    return Response.objects.select_related("round__collaboration").order_by()
+
+
+# Every partner's page opens with one of these lookups: compiled once per process (the ORM took
+# longer to compile the joins than the database to run them). The numbers are markers.
+_DRAFT_OR_SUBMITTED = CompiledQuery(lambda pk: _journey_responses().filter(pk=pk), -970_001)
+_SUBMITTED = CompiledQuery(
+    lambda pk: _journey_responses().filter(pk=pk, status=Response.Status.SUBMITTED), -970_002
+)
+_BY_RESUME_DIGEST = CompiledQuery(
+    lambda digest: _journey_responses().filter(resume_digest=digest), "-compiled-marker-"
+)
 
 
 def _get_journey(request: HttpRequest, *, require_response: bool = True) -> Journey:
     """The respondent's round and response, from the posted resume token or the session; else 404.
 
-    One query for the response with its round, collaboration and framework version. A posted
-    resume token that the session does not carry yet binds its draft to a new session key; a
-    submitted response leaves only its signed reference in the session.
+    One query for the response with its round and collaboration (compiled once per process); the
+    framework version, frozen, comes from the cache. A posted resume token that the session does
+    not carry yet binds its draft to a new session key; a submitted response leaves only its
+    signed reference in the session.
     """
     session = request.session
-    # Ordered by pk only: the model's default ordering joins and sorts by the collaboration's
-    # name and the round's dates, which a lookup of one row does not need (and which cost more
-    # to compile than the query takes to run).
-    responses = Response.objects.select_related("team", *ROUND_RELATED).order_by("pk")
     posted = request.POST.get(RESUME_FIELD) if request.method == "POST" else None
     if posted or session_store.draft_id(session):
         if posted:
-            response = responses.by_resume_token(posted).first()
+            response = _BY_RESUME_DIGEST.first(token_digest(posted))
             if response is None:
                 raise Http404("This resume link is not valid.")
         else:
-            response = responses.filter(pk=session_store.draft_id(session)).first()
+            response = _DRAFT_OR_SUBMITTED.first(session_store.draft_id(session))
         if response is not None and response.is_submitted:
             # Submitted here, in another tab or in another browser: only the reference stays.
             session_store.finish(session, response)
         elif response is not None and posted:
             session_store.bind_draft(session, response, posted, fresh=True)
     elif session_store.results_id(session):
-        response = responses.filter(
-            pk=session_store.results_id(session), status=Response.Status.SUBMITTED
-        ).first()
+        response = _SUBMITTED.first(session_store.results_id(session))
     else:
         response = None
     if response is not None:
         round = response.round
+        round.framework_version = questionnaire.version(round.framework_version_id)
     elif require_response or not session_store.round_id(session):
         raise Http404("Use the invitation link you were sent to take part.")
     else:
@@ -506,22 +517,20 @@ def characteristic_page(request: HttpRequest, number: int) -> HttpResponse:
 def _saved_page(response: Response, characteristic: Characteristic) -> tuple[dict, str]:
     """The draft's answers on one page (indicator id → "1".."5" or "dk") and its comment, in one
     query (the comment comes back as a row with no indicator). Plain SQL: the page's hottest
-    query, and the ORM spent longer compiling this UNION than the database took to run it."""
-    answer, comment, indicator = (
-        Answer._meta.db_table,
-        Comment._meta.db_table,
-        Indicator._meta.db_table,
-    )
+    query, and the ORM spent longer compiling this UNION than the database took to run it. The
+    page's indicators come from the cached questionnaire, so no join is needed."""
+    indicator_ids = [indicator.pk for indicator in characteristic.indicators.all()]
+    answer, comment = Answer._meta.db_table, Comment._meta.db_table
+    slots = ", ".join(["%s"] * len(indicator_ids)) or "NULL"
     sql = (
         f"SELECT a.indicator_id, a.value, NULL FROM {answer} a "  # noqa: S608 - table names
-        f"JOIN {indicator} i ON i.id = a.indicator_id "
-        "WHERE a.response_id = %s AND i.characteristic_id = %s "
+        f"WHERE a.response_id = %s AND a.indicator_id IN ({slots}) "
         f"UNION ALL SELECT NULL, NULL, c.text FROM {comment} c "
         "WHERE c.response_id = %s AND c.characteristic_id = %s"
     )
     values, text = {}, ""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [response.pk, characteristic.pk] * 2)
+        cursor.execute(sql, [response.pk, *indicator_ids, response.pk, characteristic.pk])
         for indicator_id, value, comment_text in cursor.fetchall():
             if indicator_id is None:
                 text = comment_text or ""

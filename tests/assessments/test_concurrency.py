@@ -180,3 +180,46 @@ def test_20_concurrent_start_clicks_from_one_browser_open_one_draft(team_link):
     # Another browser still starts its own draft.
     start(Client(), team_link.token)
     assert Response.objects.filter(round=team_link.round).count() == 2
+
+
+def test_a_page_save_does_not_wait_for_the_rounds_row(team_link, content):
+    """A save locks its own response only: a transaction holding the round's row (as a round
+    being closed does) does not hold up partners saving their pages. Locking the round too
+    made every save in a round queue behind the others."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from assessments.models import Round
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: its writers queue on the whole database")
+    client = Client()
+    start(client, team_link.token)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_round():
+        try:
+            with transaction.atomic():
+                Round.objects.select_for_update().get(pk=team_link.round_id)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_round)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with connection.cursor() as cursor:
+            # A save that waited for the round's row would fail here rather than hang.
+            cursor.execute("SET lock_timeout = '2s'")
+        try:
+            reply = answer_page(client, content, 1, value="4")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = 0")
+        assert reply.status_code == 302, reply.status_code
+    finally:
+        release.set()
+        holder.join(10)
