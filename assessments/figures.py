@@ -17,6 +17,7 @@ import json
 from functools import lru_cache
 
 import plotly.graph_objects as go
+from django.core.serializers.json import DjangoJSONEncoder
 from plotly.utils import PlotlyJSONEncoder
 
 from assessments.group_results import RoundFigures
@@ -126,15 +127,61 @@ def _personal_radar(labels: tuple, names: tuple, values: tuple, bands: tuple) ->
     return json.dumps(_plain(figure))
 
 
-def personal_radar(chart: dict) -> dict:
-    """The personal results radar from ``PersonalResults.chart_data()`` (1–5)."""
-    text = _personal_radar(
+def _personal_radar_key(chart: dict) -> tuple:
+    return (
         tuple(chart["labels"]),
         tuple(chart["names"]),
         tuple(chart["values"]),
         (chart["bands"]["developing"], chart["bands"]["strength"]),
     )
-    return {"figure": json.loads(text), "config": CONFIG}
+
+
+def personal_radar(chart: dict) -> dict:
+    """The personal results radar from ``PersonalResults.chart_data()`` (1–5)."""
+    return {"figure": json.loads(_personal_radar(*_personal_radar_key(chart))), "config": CONFIG}
+
+
+# A value no score can take, exactly representable: marks where a respondent's scores go.
+_MARK = -123456.75
+
+
+@lru_cache(maxsize=256)
+def _personal_radar_frame(labels: tuple, names: tuple, count: int, bands: tuple) -> tuple:
+    """The personal radar's JSON around its scores, built by plotly once per version: the
+    text before and after the scores' array."""
+    text = _personal_radar(labels, names, (_MARK,) * count, bands)
+    marks = json.dumps(_closed([_MARK] * count))
+    before, found, after = text.partition(marks)
+    if not found or marks in after:
+        raise ValueError("The radar's scores are not in its JSON exactly once.")
+    return before, after
+
+
+def personal_radar_script(chart: dict) -> ScriptJSON:
+    """The same figure as ``personal_radar``, serialised and escaped for the page's
+    ``json_data``. Plotly builds the figure once per version (``_personal_radar_frame``) and each
+    respondent's scores are written into it: building it for every new set of scores cost
+    3 ms, and re-serialising it on each view was half the page's rendering."""
+    labels, names, values, bands = _personal_radar_key(chart)
+    before, after = _personal_radar_frame(labels, names, len(values), bands)
+    return escape_json(before + json.dumps(_closed(list(values))) + after)
+
+
+class ScriptJSON(str):
+    """JSON text already escaped for a ``<script type="application/json">`` element."""
+
+
+def script_json(value) -> ScriptJSON:
+    """``value`` as Django's ``json_script`` writes it inside its element."""
+    return escape_json(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def escape_json(text: str) -> ScriptJSON:
+    """JSON text with json_script's escapes (<, > and & as \\u escapes), by str.replace:
+    ``str.translate`` took most of json_script's time on a figure."""
+    return ScriptJSON(
+        text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
+    )
 
 
 # --- Group results --------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """Formatting only: these filters never query."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from assessments import scoring
+from assessments.figures import ScriptJSON, script_json
 
 register = template.Library()
 
@@ -52,3 +55,15 @@ def signed(value) -> str:
     if abs(value) < 0.005:
         return "0.00"
     return f"+{value:.2f}" if value > 0 else f"−{abs(value):.2f}"
+
+
+@register.filter
+def json_data(value, element_id):
+    """Django's ``json_script``, the same output, faster: ``value`` may come serialised and
+    escaped already (``figures.ScriptJSON``), as the personal radar does."""
+    text = value if isinstance(value, ScriptJSON) else script_json(value)
+    return format_html(
+        '<script id="{}" type="application/json">{}</script>',
+        element_id,
+        mark_safe(text),  # noqa: S308 - JSON with <, > and & escaped, as json_script writes it
+    )

@@ -669,7 +669,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "round": journey.round,
             "results": data,
             "chart": chart,
-            "figure": figures.personal_radar(chart)["figure"],
+            "figure": figures.personal_radar_script(chart),
             "resume_url": reverse("respond_resume", args=[token]) if token else None,
             "submitted": True,
         },

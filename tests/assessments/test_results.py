@@ -147,6 +147,46 @@ def test_results_page_chart_data_matches_the_table(anon_client, team_link, conte
     assert "out of 100" not in html.lower()  # one scale
 
 
+def test_the_pages_radar_is_plotlys_figure_with_these_scores(anon_client, team_link, content):
+    """The radar's JSON is built by plotly once per version and each partner's scores written
+    into it: byte for byte what building the whole figure for them gives."""
+    from django.utils.html import json_script
+
+    from assessments import figures
+
+    complete(anon_client, team_link.token, content, values=VALUES)
+    html = anon_client.get(reverse("respond_results")).content.decode()
+    data = json.loads(
+        re.search(r'<script id="radar-data" type="application/json">(.*?)</script>', html).group(1)
+    )
+    page = re.search(r'<script id="radar-figure" type="application/json">.*?</script>', html)[0]
+    assert page == json_script(figures.personal_radar(data)["figure"], "radar-figure")
+    scores = json.loads(page.split(">", 1)[1].rsplit("<", 1)[0])["data"][-1]["r"]
+    assert scores == [*data["values"], data["values"][0]]
+    # Another partner's scores (a gap included) in the same frame.
+    other = {**data, "values": [1.25, None, *data["values"][2:]]}
+    assert str(figures.personal_radar_script(other)) == json.dumps(
+        figures.personal_radar(other)["figure"]
+    ).replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": "</script><script>alert(1)</script>", "b": "Tom & Jerry <3", "c": [1, 2.5, None]},
+        ["Characteristic 1. Shared purpose", "“quoted” – dash", "\u2028"],
+        "plain",
+    ],
+)
+def test_json_data_writes_what_json_script_writes(value):
+    from django.template import Context, Template
+    from django.utils.html import json_script
+
+    page = Template('{% load ca_format %}{{ value|json_data:"x" }}').render(Context({"value": value}))
+    assert page == json_script(value, "x")
+    assert "</script><script>" not in page.split(">", 1)[1]
+
+
 def test_results_page_shows_no_team_or_collaboration_figures(anon_client, team_link, content):
     complete(anon_client, team_link.token, content, values=VALUES)
     html = anon_client.get(reverse("respond_results")).content.decode()
