@@ -179,9 +179,7 @@ def script_json(value) -> ScriptJSON:
 def escape_json(text: str) -> ScriptJSON:
     """JSON text with json_script's escapes (<, > and & as \\u escapes), by str.replace:
     ``str.translate`` took most of json_script's time on a figure."""
-    return ScriptJSON(
-        text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
-    )
+    return ScriptJSON(text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E"))
 
 
 # --- Group results --------------------------------------------------------------------------------

@@ -182,7 +182,9 @@ def test_json_data_writes_what_json_script_writes(value):
     from django.template import Context, Template
     from django.utils.html import json_script
 
-    page = Template('{% load ca_format %}{{ value|json_data:"x" }}').render(Context({"value": value}))
+    page = Template('{% load ca_format %}{{ value|json_data:"x" }}').render(
+        Context({"value": value})
+    )
     assert page == json_script(value, "x")
     assert "</script><script>" not in page.split(">", 1)[1]
 
