@@ -732,6 +732,26 @@ MUTATIONS = [
         database="postgresql",
     ),
     Mutation(
+        "database: a reused connection is checked without a round trip",
+        "collabassess/env.py",
+        '"ENGINE": "collabassess.db.postgresql",',
+        '"ENGINE": "django.db.backends.postgresql",',
+        [
+            "tests/test_database_restart.py::test_a_reused_connection_is_checked_without_a_round_trip_and_replaced_once_ended"
+        ],
+        database="postgresql",
+    ),
+    Mutation(
+        "database: a connection the server ended is replaced before use",
+        "collabassess/db/postgresql/base.py",
+        "        return bool(poller.poll(0))",
+        "        return False",
+        [
+            "tests/test_database_restart.py::test_a_reused_connection_is_checked_without_a_round_trip_and_replaced_once_ended"
+        ],
+        database="postgresql",
+    ),
+    Mutation(
         "page save: answers upserted on their unique constraint",
         "assessments/services/respond.py",
         '"ON CONFLICT (response_id, indicator_id) DO UPDATE SET value = excluded.value"',

@@ -17,6 +17,7 @@ import sys
 import tempfile
 from glob import glob
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -121,3 +122,66 @@ def test_the_first_request_after_a_postgresql_restart_succeeds(private_cluster):
         child.kill()
         _, stderr = child.communicate()
     assert after == ["ok", "ok"], (after, stderr)
+
+
+CHILD_TERMINATED = """
+import os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "collabassess.settings"
+django.setup()
+import psycopg2
+from django.core.signals import request_finished, request_started
+from django.db import connection, connections
+
+checks = []
+wrapper = type(connections["default"])
+usable = wrapper.is_usable
+wrapper.is_usable = lambda self: checks.append(1) or usable(self)
+
+def request(sql="SELECT 1"):
+    request_started.send(sender=None)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+    except Exception as error:
+        return type(error).__name__
+    finally:
+        request_finished.send(sender=None)
+
+pid = request("SELECT pg_backend_pid()")
+print(request(), len(checks), flush=True)  # reused: checked without a round trip
+# An administrator (or a restart) ends the backend between two requests.
+settings = connection.settings_dict
+killer = psycopg2.connect(host=settings["HOST"], port=settings["PORT"] or 5432,
+                          user=settings["USER"], dbname=settings["NAME"])
+killer.autocommit = True
+killer.cursor().execute("SELECT pg_terminate_backend(%s)", [pid])
+killer.close()
+import time; time.sleep(0.3)
+print(request(), request("SELECT pg_backend_pid()") != pid, len(checks), flush=True)
+"""
+
+
+def test_a_reused_connection_is_checked_without_a_round_trip_and_replaced_once_ended():
+    """The check at the start of each request asks the operating system whether the idle
+    connection has heard from the server (collabassess/db/postgresql), instead of running
+    SELECT 1: no round trip, and a backend ended between two requests is still replaced
+    before the request uses it."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
+    # The server's own maintenance database: the test database exists only inside this process.
+    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres", query=""))
+    env = {**os.environ, "DATABASE_URL": maintenance, "CONN_MAX_AGE": "60"}
+    env.pop("DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD_TERMINATED],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert lines == [["1", "0"], ["1", "True", "0"]], (lines, result.stderr[-2000:])
