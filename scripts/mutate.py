@@ -692,6 +692,7 @@ MUTATIONS = [
         [
             "tests/assessments/test_page_costs.py::test_a_narrative_edit_reaches_the_next_results_page",
             "tests/assessments/test_page_costs.py::test_an_edit_of_framework_content_reaches_the_next_request_of_the_framework_page",
+            "tests/assessments/test_page_costs.py::test_a_narrative_edit_reaches_the_next_request_of_every_page_showing_it",
         ],
     ),
     Mutation(

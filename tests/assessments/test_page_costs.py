@@ -181,3 +181,67 @@ def test_a_draft_cannot_hold_results(version, client):
         transaction.atomic(),
     ):
         Response.objects.filter(pk=draft.pk).update(personal_result={"format": 1})
+
+
+# --- Every cached page shows an admin's edit on its next request ------------------------------
+
+
+def _framework(version):
+    framework = version.framework
+    framework.name = "Renamed by an admin framework"
+    framework.save()
+    return "Renamed by an admin framework"
+
+
+def _introduction(version):
+    version.introduction = "An introduction rewritten by an admin."
+    version.save()
+    return "An introduction rewritten by an admin."
+
+
+def _publisher(version):
+    source = version.source
+    source.publisher = "A publisher renamed by an admin"
+    source.save()
+    return "A publisher renamed by an admin"
+
+
+def _tip(version):
+    from frameworks.models import IndicatorTip
+
+    tip = IndicatorTip.objects.filter(
+        indicator__characteristic__version=version, indicator__characteristic__number=1
+    ).first()
+    tip.text = "A tip rewritten by an admin."
+    tip.save()
+    return "A tip rewritten by an admin."
+
+
+@pytest.mark.parametrize(
+    ("page", "edit"),
+    [
+        ("framework", _framework),
+        ("framework", _introduction),
+        ("framework", _publisher),
+        ("respond_landing", _framework),
+        ("respond_results", _framework),
+        ("respond_results", _tip),
+    ],
+)
+def test_a_narrative_edit_reaches_the_next_request_of_every_page_showing_it(
+    version, client, page, edit
+):
+    """Each page that shows cached content (the framework page, the partner's landing page
+    with its cached framework version, the results page) shows an admin's edit on the very
+    next request, lower-cased where the page lower-cases it."""
+    link = open_round_link(version, name="N")
+    if page == "respond_results":
+        complete(client, link.token, version, values=dict.fromkeys(range(1, 9), "1"))
+    elif page == "respond_landing":
+        start(client, link.token)
+    url = reverse(page)
+    assert client.get(url).status_code == 200  # cached now
+    assert client.get(url).status_code == 200
+    expected = edit(version)
+    html = client.get(url).content.decode()
+    assert expected.lower() in html.lower(), (page, expected)
