@@ -187,33 +187,51 @@ def _write_page(
     saves of one page cannot store two answers to one item; the check constraints still apply.
     """
     answer, comment_table = Answer._meta.db_table, Comment._meta.db_table
-    with connection.cursor() as cursor:
-        if given:
-            rows = ", ".join(["(%s, %s, %s)"] * len(given))
-            cursor.execute(
+    statements = []
+    if given:
+        rows = ", ".join(["(%s, %s, %s)"] * len(given))
+        statements.append(
+            (
                 f"INSERT INTO {answer} (response_id, indicator_id, value) VALUES {rows} "  # noqa: S608 - table name
                 "ON CONFLICT (response_id, indicator_id) DO UPDATE SET value = excluded.value",
                 [x for indicator_id, value in given for x in (response_id, indicator_id, value)],
             )
-        if blank:
-            cursor.execute(
+        )
+    if blank:
+        statements.append(
+            (
                 f"DELETE FROM {answer} WHERE response_id = %s "  # noqa: S608 - table name
                 f"AND indicator_id IN ({', '.join(['%s'] * len(blank))})",
                 [response_id, *blank],
             )
-        if comment:
-            cursor.execute(
+        )
+    if comment:
+        statements.append(
+            (
                 f"INSERT INTO {comment_table} (response_id, characteristic_id, text) "  # noqa: S608 - table name
                 "VALUES (%s, %s, %s) "
                 "ON CONFLICT (response_id, characteristic_id) DO UPDATE SET text = excluded.text",
                 [response_id, characteristic_id, comment],
             )
-        else:
-            cursor.execute(
+        )
+    else:
+        statements.append(
+            (
                 f"DELETE FROM {comment_table} "  # noqa: S608 - table name
                 "WHERE response_id = %s AND characteristic_id = %s",
                 [response_id, characteristic_id],
             )
+        )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One round trip: psycopg2 sends the statements together (SQLite runs one at a time).
+            cursor.execute(
+                "; ".join(sql for sql, _ in statements),
+                [param for _, params in statements for param in params],
+            )
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
 @transaction.atomic

@@ -68,15 +68,23 @@ def test_a_question_page_reads_three_queries_when_warm_whatever_was_answered(ver
     assert "Said something</textarea>" in html
 
 
-def test_saving_a_question_page_takes_five_queries(version, client):
+def test_saving_a_question_page_takes_five_queries_four_on_postgresql(version, client):
     start(client, open_round_link(version, name="Q").token)
     url = reverse("respond_characteristic", args=[5])
     client.get(url)
-    for comment in ("First", "Changed", ""):
-        # 1 the response by its posted resume token; 2 session; 3 the draft locked; 4 the
-        # answers upserted; 5 the comment upserted (or deleted when emptied).
-        queries = queries_of(client, "POST", url, page_post(client, version, 5, comment=comment))
-        assert len(queries) == 5, queries
+    # 1 the response by its posted resume token; 2 session; 3 the draft locked; 4 the answers
+    # upserted; 5 the comment upserted (or deleted when emptied). PostgreSQL gets 4 and 5 in
+    # one round trip.
+    expected = 4 if connection.vendor == "postgresql" else 5
+    for value, comment in (("3", "First"), ("4", "Changed"), ("", "")):
+        data = page_post(client, version, 5, value=value, comment=comment)
+        queries = queries_of(client, "POST", url, data)
+        assert len(queries) == expected, queries
+    from assessments.models import Answer, Comment
+
+    # The last save left every statement blank and the comment empty: nothing is kept.
+    assert not Answer.objects.filter(indicator__characteristic__number=5).exists()
+    assert not Comment.objects.filter(characteristic__number=5).exists()
 
 
 def test_the_cached_items_are_exactly_what_the_form_renders(version):
