@@ -723,6 +723,20 @@ MUTATIONS = [
         ],
     ),
     Mutation(
+        "question page frame: the comment filled in escaped",
+        "assessments/views/respond.py",
+        '        "comment": escape(comment),',
+        '        "comment": comment,',
+        ["tests/assessments/test_page_costs.py::test_the_framed_question_page_is_the_whole_page"],
+    ),
+    Mutation(
+        "question page frame: kept apart for a page opened from the review",
+        "assessments/views/respond.py",
+        '        request.GET.get("return") == "review",',
+        "        None,",
+        ["tests/assessments/test_page_costs.py::test_the_framed_question_page_is_the_whole_page"],
+    ),
+    Mutation(
         "page save: locks its response only, not the round",
         "assessments/services/respond.py",
         'Response.objects.select_for_update(of=("self",))',

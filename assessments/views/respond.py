@@ -8,15 +8,22 @@ so a final submit whose session expired is still saved.
 
 from __future__ import annotations
 
+import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -503,15 +510,81 @@ def characteristic_page(request: HttpRequest, number: int) -> HttpResponse:
             )
         return render(request, "assessments/characteristic.html", context, status=400)
     values, comment = _saved_page(journey.response, characteristic)
-    # The statements come rendered from the cache (below): the form needs only the comment.
-    form = CharacteristicForm(indicators=[], initial={"comment": comment})
-    context.update(
-        form=form,
-        characteristic=characteristic,
-        # The statements and scales, rendered once per version and ticked with these answers.
-        items_html=questionnaire.items_html(journey.round.framework_version_id, number, values),
+    context["characteristic"] = characteristic
+    # The statements and scales, rendered once per version and ticked with these answers.
+    items_html = questionnaire.items_html(journey.round.framework_version_id, number, values)
+    return HttpResponse(_question_page_html(request, context, items_html, comment))
+
+
+# A question page shown (GET) is the same for every respondent of a round but for a few holes:
+# rendered once per round, page and content revision with a marker in each hole, kept in this
+# process, and filled per request. The markers are random per process, so no content holds one.
+_MARKER = f"ca{secrets.token_hex(8)}"
+QUESTION_PAGE_HOLES = ("csrf", "token", "link", "items", "comment")
+_frames: OrderedDict = OrderedDict()
+_FRAMES_KEPT = 512
+
+
+def _question_page_html(
+    request: HttpRequest, context: dict, items_html, comment: str, *, framed: bool = True
+) -> str:
+    """``assessments/characteristic.html`` for a GET: the respondent's answers ticked
+    (``items_html``), their comment, and their resume token and link.
+
+    Rendering it took a quarter of the request: the page is rendered instead once per round
+    (its title and collaboration's name), page, content revision, host and "return to review",
+    with markers in its holes (the CSRF token, the resume token and link, the ticked statements,
+    the comment), and each request fills the holes. A signed-in visitor, a pending message, a
+    page without its holes or DEBUG renders the whole page; ``framed=False`` does too (the test
+    compares the two).
+    """
+
+    def whole(**holes):
+        form = CharacteristicForm(indicators=[], initial={"comment": holes.get("comment", comment)})
+        values = {"form": form, "items_html": holes.get("items", items_html)}
+        if "csrf" in holes:
+            values.update(
+                csrf_token=holes["csrf"], resume_token=holes["token"], resume_url=holes["link"]
+            )
+        return render_to_string("assessments/characteristic.html", {**context, **values}, request)
+
+    if (
+        not framed
+        or items_html is None
+        or not (context["resume_token"] and context["resume_url"])
+        or settings.DEBUG
+        or request.user.is_authenticated
+        or len(messages.get_messages(request))
+    ):
+        return whole()
+    round = context["round"]
+    key = (
+        revision.current(),
+        round.pk,
+        round.title,
+        round.collaboration.name,
+        context["characteristic"].number,
+        request.GET.get("return") == "review",
+        request.scheme,
+        request.get_host(),
     )
-    return render(request, "assessments/characteristic.html", context)
+    frame = _frames.get(key)
+    if frame is None:
+        frame = whole(**{hole: mark_safe(_MARKER + hole) for hole in QUESTION_PAGE_HOLES})  # noqa: S308 - markers
+        _frames[key] = frame
+        while len(_frames) > _FRAMES_KEPT:
+            _frames.popitem(last=False)
+    filled = {
+        "csrf": get_token(request),
+        "token": escape(context["resume_token"] or ""),
+        "link": escape(context["resume_url"] or ""),
+        "items": items_html,
+        # Last: the one hole filled with what a respondent typed.
+        "comment": escape(comment),
+    }
+    for hole, value in filled.items():
+        frame = frame.replace(_MARKER + hole, value)
+    return frame
 
 
 def _saved_page(response: Response, characteristic: Characteristic) -> tuple[dict, str]:

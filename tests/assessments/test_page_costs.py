@@ -8,6 +8,7 @@ Savepoints are left out of the counts: they are the test's own wrapping transact
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -253,3 +254,69 @@ def test_a_narrative_edit_reaches_the_next_request_of_every_page_showing_it(
     expected = edit(version)
     html = client.get(url).content.decode()
     assert expected.lower() in html.lower(), (page, expected)
+
+
+# --- The question page: rendered once per round and page, its holes filled per request ---------
+
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def _rendered_templates(client, url) -> tuple[str, list[str]]:
+    from django.test.signals import template_rendered
+
+    names = []
+
+    def seen(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(seen)
+    try:
+        html = client.get(url).content.decode()
+    finally:
+        template_rendered.disconnect(seen)
+    return CSRF_VALUE.sub("csrf", html), names
+
+
+def test_the_framed_question_page_is_the_whole_page(version, client, monkeypatch):
+    """Whatever the respondent answered and wrote (markup and quotes included), from any round,
+    from "check your answers" or not, after the round is renamed and after a content edit, the
+    page filled from its frame is the page rendered whole; and the frame is used (the template
+    is not rendered again)."""
+    from assessments.models import Round
+    from assessments.views import respond
+    from frameworks.models import Source
+
+    whole = respond._question_page_html
+
+    def check(url):
+        client.get(url)  # the frame is built
+        framed, rendered = _rendered_templates(client, url)
+        assert "assessments/characteristic.html" not in rendered
+        assert respond._MARKER not in framed
+        monkeypatch.setattr(
+            respond,
+            "_question_page_html",
+            lambda *args, **kwargs: whole(*args, **{**kwargs, "framed": False}),
+        )
+        expected, rendered = _rendered_templates(client, url)
+        monkeypatch.setattr(respond, "_question_page_html", whole)
+        assert "assessments/characteristic.html" in rendered
+        assert framed == expected, url
+
+    rounds = [open_round_link(version, name=name) for name in ("Frame & <one>", "Frame two")]
+    for link in rounds:
+        client.cookies.clear()
+        start(client, link.token)
+        for number, value, comment in (
+            (3, "2", 'She said "<b>no</b>" & left\nA second line'),
+            (4, "dk", ""),
+            (5, "", "Only a comment"),
+        ):
+            answer_page(client, version, number, value=value, comment=comment)
+            for suffix in ("", "?return=review"):
+                check(reverse("respond_characteristic", args=[number]) + suffix)
+        Round.objects.filter(pk=link.round_id).update(title="Renamed <round>")
+        check(reverse("respond_characteristic", args=[3]))
+    # A content edit changes the revision: a new frame, the same as the whole page again.
+    Source.objects.filter(pk=version.source_id).update(publisher="Edited")
+    check(reverse("respond_characteristic", args=[3]))
