@@ -5,6 +5,7 @@ one field per indicator, named by its id, mapped back through ``item_fields`` (n
 from __future__ import annotations
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from assessments.models import COMMENT_MAX_LENGTH, StakeholderGroup, Team
 from assessments.services.respond import BLANK
@@ -71,6 +72,31 @@ class CommentField(forms.CharField):
         return super().to_python(value)
 
 
+class _ScaleChoices(BaseChoiceIterator):
+    """The scale's choices, already in the form Django wants: a ChoiceField takes an iterator
+    as it is, where it normalised a list again for every statement of every page shown."""
+
+    def __iter__(self):
+        return iter(SCALE_CHOICES)
+
+
+class ScaleField(forms.ChoiceField):
+    """One statement's answer: a radio button per point of the scale, or none (left blank)."""
+
+    widget = forms.RadioSelect
+    default_error_messages = {"invalid_choice": "Choose one of the options for this statement."}
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=SCALE, required=False, **kwargs)
+
+    def valid_value(self, value):
+        return value in SCALE_VALUES
+
+
+SCALE = _ScaleChoices()
+SCALE_VALUES = frozenset(value for value, _ in SCALE_CHOICES)
+
+
 class CharacteristicForm(forms.Form):
     """One page of the questionnaire: the items of one characteristic and a comment."""
 
@@ -89,13 +115,7 @@ class CharacteristicForm(forms.Form):
         self.item_fields: dict[str, Indicator] = {}
         for indicator in indicators:
             name = f"{ITEM_PREFIX}{indicator.pk}"
-            self.fields[name] = forms.ChoiceField(
-                choices=SCALE_CHOICES,
-                required=False,
-                widget=forms.RadioSelect,
-                label=indicator.text,
-                error_messages={"invalid_choice": "Choose one of the options for this statement."},
-            )
+            self.fields[name] = ScaleField(label=indicator.text)
             self.item_fields[name] = indicator
         if self.is_bound:
             unknown = [
