@@ -36,8 +36,23 @@ def _token() -> str:
     return secrets.token_hex(8)
 
 
+# Within one request the revision is read once (a page asks for it four or five times: with
+# Redis each read was a round trip). Only between request_started and request_finished, in the
+# request's thread; a bump in the request reads it afresh.
+_request = threading.local()
+
+
 def current() -> str:
-    """The current revision (one cache read; never a query)."""
+    """The current revision (one cache read per request; never a query)."""
+    if getattr(_request, "active", False):
+        value = getattr(_request, "revision", None)
+        if value is None:
+            value = _request.revision = _read()
+        return value
+    return _read()
+
+
+def _read() -> str:
     value = cache.get(KEY)
     if value is None:
         cache.add(KEY, _token(), timeout=None)
@@ -50,8 +65,21 @@ def bump() -> None:
 
     Bumped at once and again when the transaction commits: a request that read the old content
     just before the commit may have cached it under the revision bumped at once."""
-    cache.set(KEY, _token(), timeout=None)
-    transaction.on_commit(lambda: cache.set(KEY, _token(), timeout=None))
+    _set(_token())
+    transaction.on_commit(lambda: _set(_token()))
+
+
+def _set(value: str) -> None:
+    cache.set(KEY, value, timeout=None)
+    _request.revision = None
+
+
+def _request_started(**kwargs) -> None:
+    _request.active, _request.revision = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.active, _request.revision = False, None
 
 
 def cache_key(*parts) -> str:
@@ -105,8 +133,13 @@ def _m2m_changed(sender, action, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Bump the revision on every write of a ``frameworks`` model (AppConfig.ready)."""
+    """Bump the revision on every write of a ``frameworks`` model, and read it once per
+    request (AppConfig.ready)."""
     from django.apps import apps
+    from django.core.signals import request_finished, request_started
+
+    request_started.connect(_request_started, dispatch_uid="revision-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="revision-request-finished")
 
     for model in apps.get_app_config("frameworks").get_models():
         post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
