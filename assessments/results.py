@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import random
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments import figures as figures_module
 from assessments import group_results, questionnaire, rollups, scoring
@@ -49,6 +51,7 @@ class Row:
     tips: list[Indicator] = field(default_factory=list)
     weighted_by: list[str] = field(default_factory=list)  # value modes that weighted it up
     suggestions_html: str = ""  # the suggestions rendered once per version and revision
+    card_html: str = ""  # a priority's card (``priority_card``)
 
     @property
     def band_label(self) -> str:
@@ -214,7 +217,8 @@ def _results_content(version_id: int) -> dict:
     """What the results page words its numbers with, from the version's content: built once per
     version and content revision (frameworks.revision), so an admin's edit of a suggestion or a
     tip is on the next request. The characteristics with their indicators (+tips), every
-    suggestion by (characteristic id, band) with its links, and the value modes' names."""
+    suggestion by (characteristic id, band) with its links, the value modes' names, and each
+    tip as the page lists it."""
 
     def build():
         characteristics = _characteristics(version_id)
@@ -229,6 +233,16 @@ def _results_content(version_id: int) -> dict:
             "characteristics": characteristics,
             "suggestions": dict(suggestions),
             "modes": dict(ValueMode.objects.values_list("slug", "name")),
+            # Each statement's tip as a priority card lists it (rendering them per card was a
+            # fifth of the page).
+            "tips_html": {
+                indicator.pk: str(
+                    render_to_string("assessments/_tip_item.html", {"indicator": indicator})
+                ).strip()
+                for characteristic in characteristics
+                for indicator in characteristic.indicators.all()
+                if hasattr(indicator, "tip")
+            },
         }
 
     return revision.get_or_build(revision.cache_key("personal-results", version_id), build)
@@ -263,6 +277,12 @@ def personal_results(response: Response) -> PersonalResults:
         row.suggestions = content["suggestions"].get((row.characteristic.pk, row.band), [])
     for row in priorities:
         row.suggestions_html = _suggestions_html(data["version"], row)
+        tips = "".join(content["tips_html"][i.pk] for i in row.tips)
+        row.card_html = priority_card(data["version"], row, tips)
+    for row in strengths:
+        row.suggestions_html = _suggestions_html(
+            data["version"], row, "assessments/_strength_suggestions.html"
+        )
     return PersonalResults(
         version=version,
         rows=list(by_number.values()),
@@ -275,16 +295,60 @@ def personal_results(response: Response) -> PersonalResults:
     )
 
 
-def _suggestions_html(version_id: int, row: Row) -> str:
-    """A priority card's list of suggestions, the same for every partner: rendered once per
-    version, characteristic, band and content revision."""
+CARD_TEMPLATE = "assessments/_suggestion_card.html"
+# Marks the holes of a card built once: random per process, so no content holds one.
+_HOLE = f"ca{secrets.token_hex(8)}"
+
+
+def priority_card(version_id: int, row: Row, tips: str) -> SafeString:
+    """A priority's card on the partner's results page (``CARD_TEMPLATE``), with ``tips`` (the
+    rendered tips of the statements they rated low).
+
+    Each card took a twentieth of the page to render and is the same for every partner but for
+    their score and tips: it is rendered once per characteristic, band, weighting and content
+    revision with a marker in those two holes, and filled here. The test compares it with the
+    card rendered whole."""
+    score = "–" if row.result.mean is None else str(scoring.shown(row.result.mean))
 
     def build():
         return str(
-            render_to_string("assessments/_suggestion_list.html", {"suggestions": row.suggestions})
+            render_to_string(
+                CARD_TEMPLATE,
+                # A marker for the tips only where there are tips: none, no heading.
+                {
+                    "row": row,
+                    "score": _HOLE + "score",
+                    "tips": mark_safe(_HOLE + "tips" if tips else ""),  # noqa: S308 - a marker
+                },
+            )
         )
 
-    key = revision.cache_key("suggestions-html", version_id, row.characteristic.pk, row.band)
+    key = revision.cache_key(
+        "priority-card",
+        version_id,
+        row.characteristic.pk,
+        row.band,
+        row.weight,
+        bool(tips),
+        _HOLE,  # the frame holds this process's markers
+        hashlib.sha256("\n".join(row.weighted_by).encode()).hexdigest()[:16],
+    )
+    frame = revision.get_or_build(key, build)
+    return mark_safe(frame.replace(_HOLE + "score", score).replace(_HOLE + "tips", tips))  # noqa: S308 - our template's output, a number and our tips
+
+
+def _suggestions_html(
+    version_id: int, row: Row, template: str = "assessments/_suggestion_list.html"
+) -> str:
+    """A row's list of suggestions (a priority card's with their links, a strength's plain), the
+    same for every partner: rendered once per version, characteristic, band and revision."""
+
+    def build():
+        return str(render_to_string(template, {"suggestions": row.suggestions}))
+
+    key = revision.cache_key(
+        "suggestions-html", version_id, row.characteristic.pk, row.band, template
+    )
     return mark_safe(revision.get_or_build(key, build))  # noqa: S308 - rendered by our template
 
 

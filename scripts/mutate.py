@@ -737,6 +737,24 @@ MUTATIONS = [
         ["tests/assessments/test_page_costs.py::test_the_framed_question_page_is_the_whole_page"],
     ),
     Mutation(
+        "results card: filled with the partner's own score",
+        "assessments/results.py",
+        'frame.replace(_HOLE + "score", score)',
+        'frame.replace(_HOLE + "score", "1.00")',
+        [
+            "tests/assessments/test_results.py::test_a_priority_card_is_the_card_rendered_whole_for_every_partner"
+        ],
+    ),
+    Mutation(
+        "results card: kept apart for a partner with no tips to show",
+        "assessments/results.py",
+        "        bool(tips),\n",
+        "        True,\n",
+        [
+            "tests/assessments/test_results.py::test_a_priority_card_without_tips_has_no_tips_heading"
+        ],
+    ),
+    Mutation(
         "page save: locks its response only, not the round",
         "assessments/services/respond.py",
         'Response.objects.select_for_update(of=("self",))',

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from assessments.models import Collaboration
 from assessments.results import personal_results
 from frameworks.models import Band, Characteristic, FrameworkVersion, Indicator, Suggestion
-from tests.assessments.helpers import answer_page, complete, open_round_link, start
+from tests.assessments.helpers import answer_page, complete, open_round_link, resume_token, start
 from tests.conftest import ensure_content
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +111,79 @@ def test_a_card_says_when_the_collaborations_value_modes_weighted_it_up(
             assert row.weighted_by == ["Shared delivery"] or row.weighted_by[0].lower().startswith(
                 "shared"
             )
+
+
+def test_a_priority_card_is_the_card_rendered_whole_for_every_partner(team_link, content):
+    """Cards are built once per characteristic, band and weighting with holes for the score and
+    the tips: two partners with the same characteristics in the priority band, weighted up or
+    not, each get the card rendered whole for their own score and tips."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from assessments import results as results_module
+    from assessments import scoring
+
+    partners = [
+        {1: "1", 2: "2", 3: "2", 4: "1", 5: "2", 6: "1", 7: "2", 8: "1"},
+        {1: "2", 2: "1", 3: "dk", 4: "2", 5: "1", 6: "2", 7: "1", 8: "2"},
+    ]
+    seen = []
+    for values in partners:
+        draft = complete(Client(), team_link.token, content, values=values)
+        page = personal_results(draft)
+        assert len(page.priorities) >= 7 and any(row.weighted_by for row in page.priorities)
+        for row in page.priorities:
+            tips = mark_safe(  # noqa: S308 - our template's output
+                "".join(
+                    render_to_string("assessments/_tip_item.html", {"indicator": i}).strip()
+                    for i in row.tips
+                )
+            )
+            score = scoring.shown(row.result.mean) if row.result.mean is not None else "–"
+            whole = render_to_string(
+                results_module.CARD_TEMPLATE, {"row": row, "score": score, "tips": tips}
+            )
+            assert row.card_html == whole, row.characteristic
+            assert f"Your score: {score} out of 5." in row.card_html
+            seen.append(str(row.card_html))
+        html = Client().get(reverse("respond_results"))  # no session: nothing to show
+        assert html.status_code in (302, 404)
+    assert len(set(seen)) == len(seen)  # every card its own partner's
+
+
+def test_a_priority_card_without_tips_has_no_tips_heading(team_link, content):
+    """Two partners with characteristic 1 in the priority band at the same score: one rated low
+    the statements that have tips, the other those whose tips an admin removed. Each card says
+    what is true for its partner."""
+    from frameworks.models import Indicator, IndicatorTip
+
+    indicators = list(
+        Indicator.objects.filter(characteristic__version=content, characteristic__number=1)
+    )
+    untipped = indicators[: len(indicators) // 2]
+    IndicatorTip.objects.filter(indicator__in=untipped).delete()
+
+    def answers(low):
+        return {f"item_{i.pk}": "1" if i in low else "4" for i in indicators}
+
+    cards = []
+    for low in ([i for i in indicators if i not in untipped], untipped):
+        client = Client()
+        draft = start(client, team_link.token)
+        about = {"stakeholder_group": "clinician", "resume": resume_token(client)}
+        client.post(reverse("respond_about"), about)
+        for number in range(1, 9):
+            extra = answers(low) if number == 1 else None
+            assert answer_page(client, content, number, value="4", extra=extra).status_code == 302
+        submitted = client.post(reverse("respond_review"), {"resume": resume_token(client)})
+        assert submitted.status_code == 302
+        draft.refresh_from_db()
+        row = next(r for r in personal_results(draft).priorities if r.characteristic.number == 1)
+        assert row.band == "priority"
+        cards.append(str(row.card_html))
+    with_tips, without_tips = cards
+    assert "Statements you rated lowest" in with_tips
+    assert "Statements you rated lowest" not in without_tips
 
 
 def test_an_overall_score_needs_half_of_the_characteristics(anon_client, team_link, content):
