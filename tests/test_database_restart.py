@@ -169,7 +169,13 @@ def test_a_reused_connection_is_checked_without_a_round_trip_and_replaced_once_e
     before the request uses it."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
+        url = "postgres://postgres@127.0.0.1:5432/postgres"  # the README's local server
+        try:
+            socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+        except OSError:
+            if IN_CI:
+                pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432")
+            pytest.skip("needs PostgreSQL on 127.0.0.1:5432 (or DATABASE_URL=postgres://…)")
     # The server's own maintenance database: the test database exists only inside this process.
     maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres", query=""))
     env = {**os.environ, "DATABASE_URL": maintenance, "CONN_MAX_AGE": "60"}
