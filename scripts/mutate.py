@@ -535,8 +535,8 @@ MUTATIONS = [
     Mutation(
         "personal results: every characteristic in the priority band gets a card",
         "assessments/results.py",
-        "    priorities = [row for row in ordered if row.band == scoring.PRIORITY]",
-        "    priorities = [row for row in ordered if row.band == scoring.PRIORITY][:1]",
+        '    priorities = [n for n in ordered if by_number[n]["band"] == scoring.PRIORITY]',
+        '    priorities = [n for n in ordered if by_number[n]["band"] == scoring.PRIORITY][:1]',
         [
             "tests/assessments/test_results.py::test_every_priority_band_characteristic_gets_its_suggestions_on_the_page"
         ],

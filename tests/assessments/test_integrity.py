@@ -83,6 +83,12 @@ def test_results_keep_the_value_modes_recorded_when_the_round_opened(
 
     assert after == before
     assert anon_client.get(reverse("respond_results")).status_code == 200
+    # Worked out again (as for a response stored before results were kept), the round's
+    # recorded value modes still order them, not the collaboration's new ones.
+    from assessments.results import personal_result_data
+
+    response.refresh_from_db()
+    assert personal_result_data(response)["priorities"] == before
 
 
 def test_recorded_value_modes_cannot_change_once_a_response_is_submitted(
