@@ -8,8 +8,8 @@ so a final submit whose session expired is still saved.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -517,12 +517,10 @@ def characteristic_page(request: HttpRequest, number: int) -> HttpResponse:
 
 
 # A question page shown (GET) is the same for every respondent of a round but for a few holes:
-# rendered once per round, page and content revision with a marker in each hole, kept in this
-# process, and filled per request. The markers are random per process, so no content holds one.
+# rendered once per round, page and content revision with a marker in each hole, kept in the
+# content cache, and filled per request. The markers are random per process, so no content holds one.
 _MARKER = f"ca{secrets.token_hex(8)}"
 QUESTION_PAGE_HOLES = ("csrf", "token", "link", "items", "comment")
-_frames: OrderedDict = OrderedDict()
-_FRAMES_KEPT = 512
 
 
 def _question_page_html(
@@ -558,22 +556,24 @@ def _question_page_html(
     ):
         return whole()
     round = context["round"]
-    key = (
-        revision.current(),
+    # In the content cache, like everything built from content (frameworks.revision): keyed by
+    # the revision, and by this process's marker, which the frame holds.
+    key = revision.cache_key(
+        "question-page",
         round.pk,
-        round.title,
-        round.collaboration.name,
         context["characteristic"].number,
         request.GET.get("return") == "review",
-        request.scheme,
-        request.get_host(),
+        _MARKER,
+        hashlib.sha256(
+            "\n".join(
+                [round.title, round.collaboration.name, request.scheme, request.get_host()]
+            ).encode()
+        ).hexdigest()[:16],
     )
-    frame = _frames.get(key)
-    if frame is None:
-        frame = whole(**{hole: mark_safe(_MARKER + hole) for hole in QUESTION_PAGE_HOLES})  # noqa: S308 - markers
-        _frames[key] = frame
-        while len(_frames) > _FRAMES_KEPT:
-            _frames.popitem(last=False)
+    frame = revision.get_or_build(
+        key,
+        lambda: str(whole(**{hole: mark_safe(_MARKER + hole) for hole in QUESTION_PAGE_HOLES})),  # noqa: S308 - markers
+    )
     filled = {
         "csrf": get_token(request),
         "token": escape(context["resume_token"] or ""),
