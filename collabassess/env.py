@@ -109,5 +109,7 @@ def sqlite_database(path: Path) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
-        "TEST": {"NAME": str(path.with_name(path.stem + "_test.sqlite3"))},
+        # One test database per test process, so that two test runs on one machine (a developer's
+        # and an editor's, say) never write to the same file.
+        "TEST": {"NAME": str(path.with_name(f"{path.stem}_test_{os.getpid()}.sqlite3"))},
     }
