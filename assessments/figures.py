@@ -14,12 +14,14 @@ hidden group's trace has a gap, never a number.
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from functools import lru_cache
 
 import plotly.graph_objects as go
 from django.core.serializers.json import DjangoJSONEncoder
 from plotly.utils import PlotlyJSONEncoder
 
+from assessments import scoring
 from assessments.group_results import RoundFigures
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -263,12 +265,20 @@ def group_radar(figures: RoundFigures, previous: dict[int, float] | None) -> dic
 
 def distribution_series(figures: RoundFigures, number: int) -> list[list[float]]:
     """Per indicator of the characteristic, the percentage of its respondents giving each
-    answer (1–5, don't know), rounded to one decimal as the table shows them."""
+    answer (1–5, don't know), to one decimal, halves up, as the table shows them
+    (``scoring.shown_share``: 1 of 16 is 6.3, where round() gives 6.2)."""
     rows = []
     for indicator_id in figures.characteristic(number).indicator_ids:
         d = figures.distributions[indicator_id]
         counts = [*d.counts, d.dont_know]
-        rows.append([round(100 * c / d.respondents, 1) if d.respondents else 0.0 for c in counts])
+        rows.append(
+            [
+                float(scoring.shown_share(Fraction(c, d.respondents), scoring.DISTRIBUTION_PLACES))
+                if d.respondents
+                else 0.0
+                for c in counts
+            ]
+        )
     return rows
 
 

@@ -317,6 +317,14 @@ class Gap:
     second: GroupRow
     difference: Fraction  # first's mean minus second's, first the higher
 
+    @property
+    def shown_difference(self) -> Decimal:
+        """The gap as the page prints it: the difference of the two means as printed beside it
+        (``scoring.shown_gap``), so that the subtraction checks."""
+        return scoring.shown_gap(
+            self.first.figures[self.number].mean, self.second.figures[self.number].mean
+        )
+
 
 def perspective_gaps(figures: RoundFigures) -> list[Gap]:
     """Every pair of shown stakeholder groups, per characteristic, largest gap first."""
@@ -335,7 +343,17 @@ def perspective_gaps(figures: RoundFigures) -> list[Gap]:
                     first.figures[c.number].mean - second.figures[c.number].mean,
                 )
             )
-    return sorted(gaps, key=lambda g: (-g.difference, g.number, g.first.label, g.second.label))
+    # Largest as printed first, so that the printed column never goes up (0.38 before 0.39).
+    return sorted(
+        gaps,
+        key=lambda g: (
+            -g.shown_difference,
+            -g.difference,
+            g.number,
+            g.first.label,
+            g.second.label,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -408,7 +426,7 @@ CSV_HEADER = [
     "Characteristic",
     "n (respondents with a score)",
     "Mean (1-5)",
-    "SD",
+    f"SD (from n = {scoring.SD_MIN_N})",
     "Band",
     "Agree share",
     "Don't-know rate",
@@ -421,6 +439,11 @@ def safe_cell(value) -> str:
     """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _text(figure: Decimal | None) -> str:
+    """A figure as the CSV writes it, already rounded by ``scoring``: empty when there is none."""
+    return "" if figure is None else str(figure)
 
 
 def export_rows(figures: RoundFigures) -> list[list[str]]:
@@ -446,11 +469,11 @@ def export_rows(figures: RoundFigures) -> list[list[str]]:
                     c.name,
                     str(r.n),
                     str(scoring.shown(r.mean)),
-                    f"{r.sd:.2f}",
+                    _text(r.shown_sd),
                     figure.band or "",
-                    f"{float(r.agree_share):.3f}",
-                    f"{float(r.dont_know_rate):.3f}",
-                    "" if alpha is None else f"{alpha:.2f}",
+                    _text(scoring.rounded(r.agree_share, scoring.CSV_SHARE_PLACES)),
+                    _text(scoring.rounded(r.dont_know_rate, scoring.CSV_SHARE_PLACES)),
+                    _text(scoring.rounded(alpha, scoring.ALPHA_PLACES)),
                     "",
                 ]
             )

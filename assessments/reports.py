@@ -15,7 +15,7 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 from dataclasses import dataclass
-from fractions import Fraction
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -41,7 +41,7 @@ from assessments.trends import Trends
 from frameworks.models import Source
 
 STYLESHEET = "css/report.css"
-GAP_WORTH_SAYING = Fraction(1, 2)  # the summary names the widest stakeholder gap from here
+GAP_WORTH_SAYING = Decimal("0.50")  # the summary names the widest gap (as printed) from here
 
 
 # --- Rendering ------------------------------------------------------------------------------------
@@ -302,10 +302,12 @@ def summary_sentences(
         top = ordered[0]
         count = len(top.statements)
         total = len(top.characteristic.indicators.all())
+        # The rule's own words, the only reason a statement is listed
+        # (``scoring.Distribution.views_differ``: VIEWS_DIFFER_SHARE, a quarter, each way).
         sentence = (
-            f"Views differ most on {_quoted(top.characteristic.name)}: {_number(count)} of its "
-            f"{_number(total)} statements "
-            f"split partners between agreeing and disagreeing"
+            f"Views differ most on {_quoted(top.characteristic.name)}: on {_number(count)} of its "
+            f"{_number(total)} statements at least a quarter of partners agree and at least a "
+            f"quarter disagree"
         )
         others = [_quoted(d.characteristic.name) for d in ordered[1:]]
         if others:
@@ -314,7 +316,7 @@ def summary_sentences(
     else:
         sentences.append("Partners broadly agree on every statement: no answers split.")
     gaps = group_results.perspective_gaps(figures)
-    if gaps and gaps[0].difference >= GAP_WORTH_SAYING:
+    if gaps and gaps[0].shown_difference >= GAP_WORTH_SAYING:
         gap = gaps[0]
         sentences.append(
             f"The widest gap between stakeholder groups is on {names[gap.number]}: "
@@ -401,6 +403,7 @@ def round_report_context(
         "page": page,
         "figures": figures,
         "k": figures.k,
+        "sd_min_n": scoring.SD_MIN_N,
         "version": page.round.framework_version,
         "today": today,
         "summary": summary_sentences(page, plan, differ),

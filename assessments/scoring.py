@@ -9,7 +9,11 @@ The rules (docs/scoring.md works through examples):
 * A group's figures for a characteristic count the same people, its respondents with a score,
   each weighing the same: the mean of their scores, its sample standard deviation, the mean of
   their agree shares and of their don't-know rates. No group figure for fewer than two.
-* Scores are shown with two decimals, halves up (``shown``); bands are decided on that figure.
+* Every number shown is rounded once, halves up, in Decimal (``rounded``): scores with two
+  decimals (``shown``), bands decided on that figure; a gap between two means is the difference
+  of the two shown means (``shown_gap``); shares as whole percentages (``shown_share``); a
+  standard deviation with one decimal, and only from SD_MIN_N values (``shown_sd``).
+* A statement's answers "differ" when at least a quarter agree and a quarter disagree.
 * Scores are shown on 0–100 as (mean − 1) / 4 × 100 beside the 1–5 mean.
 * Bands come from the framework version: strength from ``strength_min``, developing from
   ``developing_min``, priority below.
@@ -25,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 SCALE_MIN = 1
@@ -81,20 +85,66 @@ def sample_sd(values: Sequence[float]) -> float | None:
     return math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
 
 
-def shown(value: float | Fraction | None) -> Decimal | None:
-    """A 1–5 score as every page shows it: two decimals, halves rounded up. Bands are decided on
-    this figure too (``band``), so the number and its band always agree.
+# --- Figures as shown ----------------------------------------------------------------------------
+#
+# One rounding rule for every number a page, the CSV, the PDF or a chart shows (``rounded``): to a
+# fixed number of decimals, halves rounded up (away from zero), worked out exactly and given as a
+# Decimal. A Fraction (group figures are exact) rounds exactly; a float rounds as its shortest
+# decimal form, so 2.995 (stored as 2.99499…) shows as 3.00 and 0.125 as 13 %, as a person reading
+# them would expect, never as round() or format() would (half to even, on the binary value: 2.99,
+# 12 %, 0.562).
 
-    A Fraction (group means are exact) rounds exactly; a float rounds as its shortest decimal
-    form, so 2.995 (stored as 2.99499…) shows as 3.00, as a person reading it would expect.
-    """
+SCORE_PLACES = 2  # 1–5 means, gaps and changes
+SD_PLACES = 1
+SD_MIN_N = 10  # below this many values a standard deviation says little: none is shown
+SHARE_PLACES = 0  # shares as whole percentages on the pages and the PDF
+DISTRIBUTION_PLACES = 1  # the share of each answer to a statement, in its table and chart
+CSV_SHARE_PLACES = 3  # shares as 0–1 fractions in the CSV
+ALPHA_PLACES = 2
+
+
+def _exact(value: float | Fraction | Decimal | int) -> Fraction:
+    """A float as its shortest decimal form (0.1 is 1/10, not 0.1000000000000000055…)."""
+    return Fraction(Decimal(repr(value))) if isinstance(value, float) else Fraction(value)
+
+
+def rounded(value: float | Fraction | Decimal | int | None, places: int) -> Decimal | None:
+    """``value`` to ``places`` decimals, halves rounded up (away from zero): 0.5625 → 0.563 at
+    three places, 12.5 → 13 at none, −0.125 → −0.13 at two. Never "−0.00"."""
     if value is None:
         return None
-    if isinstance(value, Fraction):
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-    else:
-        exact = Decimal(repr(float(value)))
-    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    exact = _exact(value)
+    scaled = abs(exact) * 10**places
+    whole = math.floor(scaled + Fraction(1, 2))
+    return Decimal(-whole if exact < 0 and whole else whole).scaleb(-places)
+
+
+def shown(value: float | Fraction | None) -> Decimal | None:
+    """A 1–5 score as every page shows it: two decimals, halves rounded up (``rounded``). Bands
+    are decided on this figure too (``band``), so the number and its band always agree."""
+    return rounded(value, SCORE_PLACES)
+
+
+def shown_share(value: float | Fraction | None, places: int = SHARE_PLACES) -> Decimal | None:
+    """A 0–1 share as a percentage as shown: 1/8 → 13 (whole percentages), 1/16 → 6.3 at one
+    decimal."""
+    return None if value is None else rounded(_exact(value) * 100, places)
+
+
+def shown_sd(value: float | None, n: int) -> Decimal | None:
+    """A standard deviation of ``n`` values as shown: one decimal, and none at all below
+    SD_MIN_N values: from 5 people the 95 % interval of an SD runs from 0.6 to 2.9 times it,
+    from 10 still 0.7 to 1.8 times."""
+    if value is None or n < SD_MIN_N:
+        return None
+    return rounded(value, SD_PLACES)
+
+
+def shown_gap(higher: float | Fraction, lower: float | Fraction) -> Decimal:
+    """The gap between two means as shown: the difference of the two means *as shown*, so that
+    the subtraction a reader does checks. Means of 4.205 and 3.824 show as 4.21 and 3.82: the
+    gap shows as 0.39, although the exact means are 0.381 apart."""
+    return shown(higher) - shown(lower)
 
 
 def to_percent(value: float | None) -> float | None:
@@ -236,6 +286,10 @@ class GroupResult:
         return shown(self.mean)
 
     @property
+    def shown_sd(self) -> Decimal | None:
+        return shown_sd(self.sd, self.n)
+
+    @property
     def enough(self) -> bool:
         return self.mean is not None
 
@@ -259,7 +313,6 @@ def group_from_sums(number: int, sums: CharacteristicSums) -> GroupResult:
 
 # --- One indicator's answers across a group -------------------------------------------------------
 
-VIEWS_DIFFER_SD = 1.0
 VIEWS_DIFFER_SHARE = Fraction(1, 4)  # at least this many agreeing and this many disagreeing
 HIGH_DONT_KNOW = Fraction(3, 10)
 DISAGREE_VALUES = frozenset({1, 2})
@@ -316,11 +369,15 @@ class Distribution:
         return Fraction(self.dont_know, self.respondents) if self.respondents else None
 
     @property
+    def shown_sd(self) -> Decimal | None:
+        return shown_sd(self.sd, self.answered)
+
+    @property
     def views_differ(self) -> bool:
-        """The answers split: SD at least 1.0, or at least a quarter agreeing and a quarter
-        disagreeing."""
-        if self.sd is not None and self.sd >= VIEWS_DIFFER_SD:
-            return True
+        """The answers split partners: at least a quarter agreeing (4 or 5) and at least a quarter
+        disagreeing (1 or 2). No rule on the spread alone: a standard deviation of 1.0 is common
+        in a large group whose answers run from 2 to 5 without anyone disagreeing outright, so it
+        flagged most statements of a large round (docs/scoring.md)."""
         agree, disagree = self.agree_share, self.disagree_share
         return (
             agree is not None

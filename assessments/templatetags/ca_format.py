@@ -19,20 +19,28 @@ def score(value) -> str:
 
 @register.filter
 def percent(value) -> str:
-    """A 0–100 figure, rounded to a whole number."""
-    return "–" if value is None else f"{float(value):.0f}"
+    """A 0–100 figure, rounded to a whole number, halves up (``scoring.rounded``)."""
+    return "–" if value is None else str(scoring.rounded(value, 0))
 
 
 @register.filter
 def share(value) -> str:
-    """A 0–1 share as a whole percentage."""
-    return "–" if value is None else f"{float(value) * 100:.0f}%"
+    """A 0–1 share as a whole percentage, halves up: 1/8 reads 13% (``scoring.shown_share``)."""
+    return "–" if value is None else f"{scoring.shown_share(value)}%"
 
 
 @register.filter
-def sd(value) -> str:
-    """A standard deviation with two decimals."""
-    return "–" if value is None else f"{float(value):.2f}"
+def sd(value, n) -> str:
+    """A standard deviation of ``n`` values with one decimal, or an en dash below
+    ``scoring.SD_MIN_N`` values (``scoring.shown_sd``): ``{{ result.sd|sd:result.n }}``."""
+    figure = scoring.shown_sd(value, n)
+    return "–" if figure is None else str(figure)
+
+
+@register.filter
+def decimals(value, places) -> str:
+    """Any other figure to ``places`` decimals, halves up (``scoring.rounded``)."""
+    return "–" if value is None else str(scoring.rounded(value, int(places)))
 
 
 @register.filter
@@ -52,9 +60,10 @@ def signed(value) -> str:
     """A change in score with its sign and two decimals: +0.25, −0.10, 0.00."""
     if value is None:
         return "–"
-    if abs(value) < 0.005:
+    figure = scoring.rounded(value, scoring.SCORE_PLACES)
+    if not figure:
         return "0.00"
-    return f"+{value:.2f}" if value > 0 else f"−{abs(value):.2f}"
+    return f"+{figure}" if figure > 0 else f"−{abs(figure)}"
 
 
 @register.filter

@@ -43,6 +43,7 @@ def _context(request: HttpRequest, access: Access, page: GroupResultsPage, **ext
         "page": page,
         "figures": page.figures,
         "k": round.min_group_size,
+        "sd_min_n": scoring.SD_MIN_N,
         **extra,
     }
 

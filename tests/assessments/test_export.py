@@ -48,10 +48,10 @@ def test_the_csv_has_every_group_and_characteristic_with_the_pages_suppression(o
     rows = read(response)
     everyone = [r for r in rows if r["Breakdown"] == "Collaboration"]
     assert len(everyone) == 8
-    # 15 respondents, every answer 4: mean 4.00, SD 0.00, a strength.
+    # 15 respondents, every answer 4: mean 4.00, SD 0.0, a strength.
     first = everyone[0]
     assert first["n (respondents with a score)"] == "15" and first["Mean (1-5)"] == "4.00"
-    assert first["SD"] == "0.00" and first["Band"] == "strength"
+    assert first["SD (from n = 10)"] == "0.0" and first["Band"] == "strength"
     by_team = {r["Group"]: r for r in rows if r["Breakdown"] == "Team"}
     # The team of 1 is hidden, and so is the next smallest, as on the pages.
     assert by_team["Social Care"]["Note"] == "fewer than 5 responses"

@@ -361,19 +361,22 @@ def test_distribution_figures():
     assert d.agree_share == Fraction(4, 7)
     assert d.disagree_share == Fraction(1, 7)
     assert d.dont_know_rate == Fraction(3, 10)
-    assert d.views_differ is False  # sd 0.98 < 1.0 and only 14 % disagree
+    assert d.views_differ is False  # only 14 % disagree
     assert d.high_dont_know is True  # 30 % is the threshold
 
 
-def test_views_differ_by_spread_or_by_split():
-    by_sd = Distribution(counts=(2, 0, 0, 0, 2), dont_know=0)  # 1,1,5,5: sd 2.31
-    assert by_sd.sd == pytest.approx(2.3094, abs=1e-4)
-    assert by_sd.views_differ
-    # 1 of 4 disagree (25 %) and 3 of 4 agree: a split, though sd = 1.5 anyway; so pick one
-    # with sd under 1: 2,4,4,4 → sd 1.0 exactly (views differ), 2,3,4,4,4,4,4,4 → sd 0.74.
+def test_views_differ_by_the_split_alone():
+    halves = Distribution(counts=(2, 0, 0, 0, 2), dont_know=0)  # 1,1,5,5: half each way
+    assert halves.sd == pytest.approx(2.3094, abs=1e-4)
+    assert halves.views_differ
+    # A quarter disagreeing and three quarters agreeing split partners, with an sd under 1.
     split = Distribution(counts=(0, 2, 0, 6, 0), dont_know=0)  # 25 % disagree, 75 % agree
     assert split.sd == pytest.approx(0.92582, abs=1e-5)  # sqrt(48/56)
-    assert split.views_differ  # by the split, not the spread
+    assert split.views_differ
+    # A wide spread alone does not: 1, 3, 3, 3, 5, 5, 5, 5 (sd 1.49), 12.5 % disagree.
+    spread = Distribution(counts=(1, 0, 3, 0, 4), dont_know=0)
+    assert spread.sd == pytest.approx(1.4880, abs=1e-4)
+    assert spread.views_differ is False
     agreed = Distribution(counts=(0, 1, 0, 7, 0), dont_know=5)  # 12.5 % disagree
     assert agreed.views_differ is False
     assert agreed.high_dont_know is True  # 5/13 = 38 %
