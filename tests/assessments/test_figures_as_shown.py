@@ -255,6 +255,18 @@ def _submit_each(round, values: list, group: str = "clinician", *, k: int | None
         submit(round, team=team, group=group, value=value)
 
 
+def _collaboration_row(page: str) -> dict[str, str]:
+    """The characteristic page's "Scores by group" row for the collaboration, by column."""
+    table = page[page.index('id="groups-caption"') :].split("</table>")[0]
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)
+    row = table[table.index('<tr class="fw-semibold">') :].split("</tr>")[0]
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+    return dict(zip(headers[1:], cells, strict=True))
+
+
 def _csv(client, round) -> list[dict]:
     text = client.get(url("results_csv", round)).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
@@ -307,9 +319,8 @@ def test_pages_csv_and_pdf_round_shares_halves_up_and_show_no_sd_below_ten(
     page = client.get(url("results_characteristic", open_round, 3)).content.decode()
     assert "63% agree, 25% disagree, of 8 answering 1 to 5" in page
     assert "62%" not in page
-    collaboration = page[page.index('<tr class="fw-semibold">') :].split("</tr>")[0]
-    cells = re.findall(r'<td class="text-end">([^<]*)</td>', collaboration)
-    assert cells == ["8", "–", "63%", "0%", "0"]  # n, SD (none below 10), agree, don't know
+    row = _collaboration_row(page)
+    assert (row["n"], row["SD"], row["Agree"]) == ("8", "–", "63%")  # no SD below 10
     assert "SD: how far apart the respondents’ scores are, shown from 10 respondents" in page
 
     overview = client.get(url("results_overview", open_round)).content.decode()
@@ -334,8 +345,8 @@ def test_sd_shows_with_one_decimal_from_ten_respondents(open_round, fred, captur
     _submit_each(open_round, [4] * 9 + [3] * 7, k=8)
     client = signed_in(fred)
     page = client.get(url("results_characteristic", open_round, 3)).content.decode()
-    collaboration = page[page.index('<tr class="fw-semibold">') :].split("</tr>")[0]
-    assert re.findall(r'<td class="text-end">([^<]*)</td>', collaboration)[:2] == ["16", "0.5"]
+    row = _collaboration_row(page)
+    assert (row["n"], row["SD"], row["Agree"]) == ("16", "0.5", "56%")
     assert "56.3%" in page  # nine of sixteen answered 4, in the distribution table
     everyone = [r for r in _csv(client, open_round) if r["Breakdown"] == "Collaboration"]
     assert {r[SD_COLUMN] for r in everyone} == {"0.5"}
