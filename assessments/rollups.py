@@ -154,3 +154,121 @@ def rebuild(
     for team_id, group, answers, modes in responses:
         add_response(data, cell_key(team_id, group), response_cell(structure, answers, modes))
     return data
+
+
+# --- Parts waiting to be added to the figures (``disclosure.releasable``) --------------------------
+
+EVERYONE = "everyone"
+COUNT = "n"  # a response's count and value modes; its comments go with it
+
+
+def row_keys(key: str) -> tuple[str, str]:
+    """The team row and the stakeholder-group row a cell's responses are counted in, keyed as
+    ``group_results`` keys its rows ("team:<id>" or "team:-", "group:<slug>" or "group:-")."""
+    team, _, group = key.partition("|")
+    return f"team:{team}", f"group:{group}"
+
+
+VALUE_MODES = "vm"
+
+
+def waiting_entry(structure: Structure, key: str, cell: Mapping, comments: Mapping) -> dict:
+    """One submitted response as it waits to be added to the figures: its cell, its comments
+    (``{"c<number>": [text]}``) and the parts of it not added yet, each added on its own:
+
+    * ``n``: the response's count (and its comments);
+    * ``vm``: the value modes it chose, if any;
+    * ``c<number>``: its score on a characteristic (or that it answered too little for one);
+    * ``a<number>``: its answers to that characteristic's statements in Cronbach's alpha, when
+      complete;
+    * ``i<indicator id>``: its answer to one statement, in that statement's distribution.
+
+    Parts that would change no figure (a characteristic the person did not answer) are not
+    listed: they add nothing."""
+    parts = [COUNT]
+    if cell["vm"].get("answered"):
+        parts.append(VALUE_MODES)
+    for number, indicator_ids in structure.characteristics:
+        values = cell["c"][str(number)]
+        if any(values[:CHARACTERISTIC_SUMS]):
+            parts.append(f"c{number}")
+        if values[CHARACTERISTIC_SUMS]:
+            parts.append(f"a{number}")
+        parts += [f"i{i}" for i in indicator_ids if str(i) in cell["i"]]
+    return {"key": key, "cell": dict(cell), "comments": dict(comments), "waiting": parts}
+
+
+def part_counts(entry: Mapping, part: str) -> tuple[tuple[str, str], ...]:
+    """The counts (row, what) that adding ``part`` of ``entry`` would add 1 to: one for each
+    figure a facilitator can read that it would change."""
+    rows = (EVERYONE, *row_keys(entry["key"]))
+    if part == COUNT:
+        return tuple((row, COUNT) for row in rows)
+    if part.startswith("c"):
+        scored = entry["cell"]["c"][part[1:]][0]
+        what = part if scored else f"{part} not enough"
+        return tuple((row, what) for row in rows)
+    # Value-mode shares, Cronbach's alpha and a statement's answers are for everyone only.
+    return ((EVERYONE, part),)
+
+
+def _part_cell(structure: Structure, cell: Mapping, part: str) -> dict:
+    """A cell holding only ``part`` of ``cell``."""
+    only = _empty_cell()
+    if part == COUNT:
+        only["n"] = cell["n"]
+    elif part == VALUE_MODES:
+        only["vm"] = dict(cell["vm"])
+    elif part.startswith("c"):
+        only["c"][part[1:]] = list(cell["c"][part[1:]][:CHARACTERISTIC_SUMS]) + [0, 0, 0]
+    elif part.startswith("a"):
+        number = part[1:]
+        only["c"][number] = [0] * CHARACTERISTIC_SUMS + list(
+            cell["c"][number][CHARACTERISTIC_SUMS:]
+        )
+        for indicator_id in dict(structure.characteristics)[int(number)]:
+            values = cell["i"].get(str(indicator_id))
+            if values is not None:
+                only["i"][str(indicator_id)] = [0] * 6 + list(values[6:])
+    else:
+        only["i"][part[1:]] = list(cell["i"][part[1:]][:6]) + [0, 0]
+    return only
+
+
+def release(
+    structure: Structure,
+    snapshot: dict,
+    comments: dict[str, list[str]],
+    waiting: list[dict],
+    *,
+    k: int,
+) -> tuple[list[dict], bool]:
+    """Add to the figures (``snapshot`` data and its ``comments``, changed in place) every
+    waiting part that ``disclosure.releasable`` lets go, a response's count first: its other
+    parts go only once it is counted, so no row shows scores from more people than it counts.
+    Returns the entries still waiting, and whether anything was added."""
+    from assessments import disclosure
+
+    moved = False
+    for first in (True, False):
+        candidates = [
+            (entry, part)
+            for entry in waiting
+            for part in entry["waiting"]
+            if (part == COUNT) == first and (first or COUNT not in entry["waiting"])
+        ]
+        going = disclosure.releasable([part_counts(e, p) for e, p in candidates], k=k)
+        for index in sorted(going):
+            entry, part = candidates[index]
+            add_response(snapshot, entry["key"], _part_cell(structure, entry["cell"], part))
+            entry["waiting"] = [p for p in entry["waiting"] if p != part]
+            if part == COUNT:
+                for name, texts in entry["comments"].items():
+                    comments.setdefault(name, []).extend(texts)
+            moved = True
+    return [entry for entry in waiting if entry["waiting"]], moved
+
+
+def counted(data: Mapping) -> int:
+    """How many responses the figures of ``data`` count."""
+    return sum(cell["n"] for cell in data.get("cells", {}).values())

@@ -11,12 +11,15 @@ import random
 import pytest
 
 from assessments.disclosure import (
+    EMPTY,
     FEWER_THAN_K,
     NOT_SHOWN,
     SHOWN,
     Cell,
+    in_steps,
+    protect_figures,
     protect_table,
-    protect_tables,
+    releasable,
 )
 
 
@@ -25,70 +28,50 @@ def _states(cells):
 
 
 def test_groups_of_k_or_more_are_all_shown():
-    cells, total = protect_tables({"teams": {"a": 5, "b": 9}}, k=5, total=14)
-    assert cells["teams"] == {"a": Cell(SHOWN, 5), "b": Cell(SHOWN, 9)}
-    assert total == Cell(SHOWN, 14)
+    cells, safe = protect_table({"a": 5, "b": 9}, k=5, total=14)
+    assert safe and cells == {"a": Cell(SHOWN, 5), "b": Cell(SHOWN, 9)}
 
 
 def test_one_group_below_k_hides_the_next_smallest_too():
-    cells, total = protect_tables({"teams": {"a": 12, "b": 8, "c": 6, "d": 2}}, k=5, total=28)
-    assert _states(cells["teams"]) == {
-        "a": SHOWN,
-        "b": SHOWN,
-        "c": NOT_SHOWN,
-        "d": FEWER_THAN_K,
-    }
-    assert total.shown and total.value == 28
+    cells, safe = protect_table({"a": 12, "b": 8, "c": 6, "d": 2}, k=5, total=28)
+    assert safe
+    assert _states(cells) == {"a": SHOWN, "b": SHOWN, "c": NOT_SHOWN, "d": FEWER_THAN_K}
 
 
-def test_zero_is_hidden_like_any_count_below_k():
-    cells, _ = protect_tables({"teams": {"a": 7, "b": 0, "c": 3}}, k=5, total=10)
-    assert cells["teams"]["b"].state == FEWER_THAN_K and cells["teams"]["b"].value is None
-
-
-def test_a_total_below_k_hides_everything():
-    cells, total = protect_tables({"teams": {"a": 4, "b": 0}, "groups": {"x": 4}}, k=5, total=4)
-    assert total.state == FEWER_THAN_K
-    assert all(not c.shown for table in cells.values() for c in table.values())
+def test_a_group_of_nobody_is_named_as_empty_and_hides_nobody_else():
+    # Two teams of 3 and a team with nobody (k = 3): nobody's answers are in the empty team, so
+    # it says so, and the two teams are shown.
+    cells, safe = protect_table({"a": 3, "b": 0, "c": 3}, k=3, total=6)
+    assert safe
+    assert cells == {"a": Cell(SHOWN, 3), "b": Cell(EMPTY, 0), "c": Cell(SHOWN, 3)}
+    figures = protect_figures({"a": 3, "b": 0, "c": 3}, k=3)
+    assert _states(figures) == {"a": SHOWN, "b": EMPTY, "c": SHOWN}
 
 
 def test_two_small_groups_that_would_pin_each_other_get_a_complement():
-    # 4 + 4 with k = 5: both at most 4 and adding up to 8, so both would be exactly 4.
-    cells, _ = protect_tables({"teams": {"a": 4, "b": 4, "c": 20}}, k=5, total=28)
-    assert _states(cells["teams"]) == {"a": FEWER_THAN_K, "b": FEWER_THAN_K, "c": NOT_SHOWN}
-
-
-def test_when_the_total_would_pin_the_small_groups_the_total_is_hidden_instead():
-    # Two teams of 5 and many with nobody yet: with the total shown, the rest would all be 0.
-    teams = {"a": 5, "b": 5, "c": 0, "d": 0, "e": 0}
-    cells, total = protect_tables({"teams": teams, "groups": {"x": 10}}, k=5, total=10)
-    assert not total.shown
-    assert _states(cells["teams"]) == {
-        "a": SHOWN,
-        "b": SHOWN,
-        "c": FEWER_THAN_K,
-        "d": FEWER_THAN_K,
-        "e": FEWER_THAN_K,
-    }
-    # A table that would show every cell hides one, or it would give the total back.
-    assert cells["groups"]["x"].state == NOT_SHOWN
+    # 1 + 1 with k = 5 beside a shown 20: both would be exactly 1.
+    cells, _ = protect_table({"a": 1, "b": 1, "c": 20}, k=5, total=22)
+    assert _states(cells) == {"a": FEWER_THAN_K, "b": FEWER_THAN_K, "c": NOT_SHOWN}
 
 
 def _reader_can_pin_a_small_group(counts, cells, k, total):
-    """Brute force: every assignment of the hidden cells consistent with what is shown."""
-    hidden = [key for key, cell in cells.items() if not cell.shown]
+    """Brute force: every assignment of the hidden cells consistent with what is shown (an
+    empty cell holds 0, "fewer than k" 1..k-1, "not shown" k..total). A small group is pinned
+    when only one count fits it."""
+    hidden = [key for key, cell in cells.items() if not (cell.shown or cell.empty)]
     if not hidden:
         return False
     remaining = total - sum(cell.value for cell in cells.values() if cell.shown)
     ranges = [
-        range(0, k) if cells[key].state == FEWER_THAN_K else range(k, total + 1) for key in hidden
+        range(1, k) if cells[key].state == FEWER_THAN_K else range(k, total + 1) for key in hidden
     ]
     seen = {key: set() for key in hidden}
     for values in itertools.product(*ranges):
         if sum(values) == remaining:
             for key, value in zip(hidden, values, strict=True):
-                seen[key].add(value > 0)
-    return any(seen[key] != {False, True} for key in hidden if cells[key].state == FEWER_THAN_K)
+                seen[key].add(value)
+    assert all(seen[key] for key in hidden), "the rule does not fit the truth"
+    return any(len(seen[key]) == 1 for key in hidden if cells[key].state == FEWER_THAN_K)
 
 
 def _marginals(rng, k):
@@ -106,25 +89,17 @@ def _marginals(rng, k):
 
 
 @pytest.mark.parametrize("seed", range(300))
-def test_no_page_lets_a_reader_pin_a_small_group(seed):
+def test_no_table_lets_a_reader_pin_a_small_group(seed):
     rng = random.Random(seed)
     k = rng.choice([3, 4, 5])
     tables, total = _marginals(rng, k)
-    cells, total_cell = protect_tables(tables, k=k, total=total)
-    for name, counts in tables.items():
-        # No count under k is ever shown, nor a total under k.
-        assert all(not cells[name][key].shown for key, value in counts.items() if value < k)
-        if total_cell.shown:
-            assert not _reader_can_pin_a_small_group(counts, cells[name], k, total), (
-                name,
-                counts,
-                cells[name],
-            )
-        else:
-            # Without the total, no table may add up to it.
-            assert any(not cell.shown for cell in cells[name].values()), (name, counts)
-    if total_cell.shown:
-        assert total_cell.value == total >= k
+    for counts in tables.values():
+        cells, safe = protect_table(counts, k=k, total=total)
+        # No count from 1 to k-1 is ever shown; nobody is said to be nobody.
+        assert all(not cells[key].shown for key, value in counts.items() if 0 < value < k)
+        assert all(cells[key].empty for key, value in counts.items() if value == 0)
+        if safe:
+            assert not _reader_can_pin_a_small_group(counts, cells, k, total), (counts, cells)
 
 
 @pytest.mark.parametrize("seed", range(200))
@@ -137,6 +112,63 @@ def test_a_single_table_is_never_pinned_when_called_safe(seed):
     }
     total = sum(counts.values())
     cells, safe = protect_table(counts, k=k, total=total)
-    if total >= k and safe:
+    if safe:
         assert not _reader_can_pin_a_small_group(counts, cells, k, total), (counts, cells)
-    assert all(not cells[key].shown for key, value in counts.items() if value < k)
+    assert all(not cells[key].shown for key, value in counts.items() if 0 < value < k)
+
+
+# --- Over time -----------------------------------------------------------------------------------
+
+
+def test_parts_wait_until_every_count_they_change_gains_at_least_k():
+    everyone, a, b = "everyone", "team:a", "team:b"
+    waiting = [(everyone, a)] * 4 + [(everyone, b)]
+    assert releasable(waiting, k=5) == set()  # team a would gain 4, team b 1
+    waiting += [(everyone, a)]
+    # Team a's five go together; team b's one waits (everyone gains 5, not 6).
+    assert releasable(waiting, k=5) == {0, 1, 2, 3, 5}
+
+
+def test_a_part_that_changes_no_count_goes_at_once():
+    assert releasable([(), ("everyone",)], k=3) == {0}
+
+
+def test_holding_one_count_back_can_hold_another():
+    # Team a's 3 would go with everyone's, but the group x of one of them gains 1: that one
+    # waits, and then team a would gain only 2.
+    waiting = [("team:a", "group:x"), ("team:a", "group:y"), ("team:a", "group:y")]
+    waiting += [("team:b", "group:y")] * 3
+    assert releasable(waiting, k=3) == {3, 4, 5}
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_what_goes_moves_every_count_by_0_or_at_least_k_and_is_the_most_that_can(seed):
+    rng = random.Random(seed)
+    k = rng.choice([2, 3, 5])
+    keys = ["t1", "t2", "t3", "g1", "g2", "c1"]
+    waiting = [
+        tuple(key for key in keys if rng.random() < 0.4) for _ in range(rng.randint(0, 14))
+    ]
+    going = releasable(waiting, k=k)
+    for key in keys:
+        gained = sum(1 for index in going if key in waiting[index])
+        assert gained == 0 or gained >= k, (key, gained)
+    # The largest such set: no set with one more part is valid (brute force on small cases).
+    if len(waiting) <= 10:
+        best = 0
+        for size in range(len(waiting), -1, -1):
+            for chosen in itertools.combinations(range(len(waiting)), size):
+                counts = [sum(1 for i in chosen if key in waiting[i]) for key in keys]
+                if all(c == 0 or c >= k for c in counts):
+                    best = size
+                    break
+            if best == size:
+                break
+        assert len(going) == best
+
+
+def test_live_counts_are_shown_in_steps_of_k():
+    assert in_steps(0, 5) == Cell(EMPTY, 0)
+    assert in_steps(4, 5).state == FEWER_THAN_K and in_steps(4, 5).value is None
+    assert in_steps(5, 5).value == in_steps(9, 5).value == 5
+    assert in_steps(10, 5).value == 10
