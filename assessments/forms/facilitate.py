@@ -177,13 +177,30 @@ class RoundForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, current_version=None, edition_locked=False, **kwargs):
+    def __init__(
+        self, *args, current_version=None, edition_locked=False, k_floor=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         field = self.fields["framework_version"]
         field.queryset = version_choices(current_version)
         if edition_locked:
             field.disabled = True
             field.help_text = "Fixed: the round already has responses to this edition."
+        self.k_floor = k_floor
+        if k_floor:
+            self.fields["min_group_size"].help_text = (
+                f"Partners have answered on the promise that no figure shows fewer than "
+                f"{k_floor} people: it can be raised, not lowered."
+            )
+
+    def clean_min_group_size(self):
+        value = self.cleaned_data["min_group_size"]
+        if self.k_floor and value < self.k_floor:
+            raise forms.ValidationError(
+                f"Partners have already answered on the promise of at least {self.k_floor}: "
+                "the minimum group size can't be lowered now."
+            )
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -235,6 +235,37 @@ def test_a_rounds_edition_is_shown_fixed_once_it_has_a_response(
     assert round.title == "Renamed" and round.framework_version_id != edition1.pk
 
 
+def test_the_minimum_group_size_can_be_raised_not_lowered_once_partners_have_answered(
+    fred, team_link, anon_client, collaboration
+):
+    # Partners answered on the promise of k: lowering it would count smaller groups of them.
+    start(anon_client, team_link.token)
+    round = team_link.round
+    url = reverse("facilitate_round_edit", args=[collaboration.pk, round.pk])
+    client = signed_in(fred)
+
+    def post(k):
+        return client.post(
+            url,
+            {
+                "title": round.title,
+                "framework_version": round.framework_version_id,
+                "opens_on": round.opens_on.isoformat(),
+                "closes_on": round.closes_on.isoformat(),
+                "min_group_size": k,
+            },
+        )
+
+    response = post(3)
+    assert response.status_code == 400
+    assert "can&#x27;t be lowered now" in response.content.decode()
+    round.refresh_from_db()
+    assert round.min_group_size == 5
+    post(8)
+    round.refresh_from_db()
+    assert round.min_group_size == 8
+
+
 def test_the_round_page_gives_each_team_its_link_with_a_copy_button_and_poster(
     fred, vera, team_link, collaboration
 ):
