@@ -21,10 +21,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import disclosure
+from assessments import disclosure, rollups
 from assessments.access import Access, facilitator_view, posted, round_of
 from assessments.forms.facilitate import InvitationsForm, RoundForm
-from assessments.models import IndividualLink, Response, Role, StakeholderGroup, TeamLink
+from assessments.models import (
+    IndividualLink,
+    Response,
+    Role,
+    RoundSnapshot,
+    StakeholderGroup,
+    TeamLink,
+)
 from assessments.services import facilitate as services
 from assessments.tasks import send_invitations, send_reminders
 
@@ -80,6 +87,7 @@ def round_edit(request: HttpRequest, access: Access, round_id: int) -> HttpRespo
         },
         current_version=round.framework_version,
         edition_locked=locked,
+        k_floor=round.min_group_size if locked else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -266,52 +274,63 @@ def invitations_remind(request: HttpRequest, access: Access, round_id: int) -> H
 @dataclass
 class TrackingRow:
     label: str
-    started: disclosure.Cell
-    submitted: disclosure.Cell
+    started: disclosure.Cell  # live, in steps of k (``disclosure.in_steps``)
+    submitted: disclosure.Cell  # live, in steps of k
+    counted: disclosure.Cell  # counted in the results: exact, moves by 0 or at least k
     headcount: int | None = None
 
     @property
     def rate(self) -> int | None:
-        """Submitted as a percentage of the headcount, when both may be shown."""
-        if not self.headcount or not self.submitted.shown:
+        """Responses counted in the results as a percentage of the headcount."""
+        if not self.headcount or not self.counted.shown:
             return None
-        return round(100 * self.submitted.value / self.headcount)
+        return round(100 * self.counted.value / self.headcount)
 
     @property
     def bar_width(self) -> int:
         return min(self.rate or 0, 100)
 
 
-def tracking_rows(round, teams, team_counts, group_counts, offered):
+def tracking_rows(round, teams, team_counts, group_counts, offered, snapshot_data):
     """The tracking tables, every count passed through ``disclosure``.
 
     ``team_counts`` and ``group_counts`` map a team id (None: not chosen yet) or a group code
-    ('' : not chosen yet) to (started, submitted).
+    ('' : not chosen yet) to (started, submitted), live; they are shown in steps of k, so
+    that watching the page does not tell which team or group each new response is in.
+    ``snapshot_data`` gives the responses counted in the results, per team and group: those
+    move only as the results do (0 or at least k at a time).
     """
     k = round.min_group_size
-    # "Not chosen yet" rows appear only once somebody is in them (their counts are then
-    # protected like any group's).
+    # "Not chosen yet" rows appear only once somebody is in them.
     team_keys = [team.pk for team in teams] + ([None] if None in team_counts else [])
     group_keys = list(offered) + [g for g in group_counts if g not in offered and g]
     if "" in group_counts:
         group_keys.append("")
-    columns = {}
-    for index, column in enumerate(("started", "submitted")):
-        tables = {
-            "teams": {key: team_counts.get(key, (0, 0))[index] for key in team_keys},
-            "groups": {key: group_counts.get(key, (0, 0))[index] for key in group_keys},
-        }
-        total = sum(tables["teams"].values())
-        columns[column] = disclosure.protect_tables(tables, k=k, total=total)
+    counted_teams: dict = {}
+    counted_groups: dict = {}
+    for cell_key, cell in snapshot_data.get("cells", {}).items():
+        team, group = rollups.split_key(cell_key)
+        counted_teams[team] = counted_teams.get(team, 0) + cell["n"]
+        counted_groups[group] = counted_groups.get(group, 0) + cell["n"]
+    counted_total = sum(counted_teams.values())
+    counted = {
+        "teams": disclosure.protect_table(
+            {key: counted_teams.get(key, 0) for key in team_keys}, k=k, total=counted_total
+        )[0],
+        "groups": disclosure.protect_table(
+            {key: counted_groups.get(key, 0) for key in group_keys}, k=k, total=counted_total
+        )[0],
+    }
     labels = dict(StakeholderGroup.choices)
     team_names = {team.pk: team for team in teams}
 
-    def rows(table, keys, label, headcount):
+    def rows(table, keys, counts, label, headcount):
         return [
             TrackingRow(
                 label=label(key),
-                started=columns["started"][0][table][key],
-                submitted=columns["submitted"][0][table][key],
+                started=disclosure.in_steps(counts.get(key, (0, 0))[0], k),
+                submitted=disclosure.in_steps(counts.get(key, (0, 0))[1], k),
+                counted=counted[table][key],
                 headcount=headcount(key),
             )
             for key in keys
@@ -321,17 +340,24 @@ def tracking_rows(round, teams, team_counts, group_counts, offered):
         "teams": rows(
             "teams",
             team_keys,
+            team_counts,
             lambda key: team_names[key].name if key else "No team chosen yet",
             lambda key: team_names[key].headcount if key else None,
         ),
         "groups": rows(
             "groups",
             group_keys,
+            group_counts,
             lambda key: labels.get(key, key) if key else "No group chosen yet",
             lambda key: None,
         ),
         "total": TrackingRow(
-            label="Everyone", started=columns["started"][1], submitted=columns["submitted"][1]
+            label="Everyone",
+            started=disclosure.in_steps(sum(s for s, _ in team_counts.values()), k),
+            submitted=disclosure.in_steps(sum(s for _, s in team_counts.values()), k),
+            counted=disclosure.Cell(disclosure.SHOWN, counted_total)
+            if counted_total
+            else disclosure.Cell(disclosure.EMPTY, 0),
         ),
     }
 
@@ -351,13 +377,16 @@ def tracking(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
     team_counts = responses.counts_by("team_id")
     group_counts = responses.counts_by("stakeholder_group")
     offered = [code for code, _label in collaboration.offered_group_choices]
+    snapshot = RoundSnapshot.objects.filter(round=round).values_list("data", flat=True).first()
     return render(
         request,
         "facilitate/tracking.html",
         {
             "access": access,
             "round": round,
-            "tables": tracking_rows(round, teams, team_counts, group_counts, offered),
+            "tables": tracking_rows(
+                round, teams, team_counts, group_counts, offered, snapshot or {}
+            ),
             "k": round.min_group_size,
             "invited": IndividualLink.objects.filter(round=round).count(),
         },

@@ -8,8 +8,9 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import Response, Team, TeamLink
+from assessments.models import Team, TeamLink
 from tests.assessments.helpers import complete, resume_token, start
 from tests.conftest import signed_in
 
@@ -76,29 +77,42 @@ def test_counts_of_k_or_more_are_shown_with_response_rates(vera, links, content,
 
     html = _tracking(signed_in(vera), open_round)
 
-    assert _row(html, "Acute Trust")[:4] == ["5", "5", "10", "50%"]
-    assert _row(html, "Community Services")[:2] == ["11", "6"]
-    assert _row(html, "Social Care")[:2] == ["5", "5"]
-    assert "Everyone: 21 started, 16 submitted." in _text(html)
-    assert _row(html, "Clinician")[:2] == ["5", "5"]
-    assert _row(html, "Carer")[:2] == ["16", "11"]
+    # Started, submitted (live, in steps of 5), counted in the results, headcount, rate.
+    assert _row(html, "Acute Trust") == ["5 to 9", "5 to 9", "5", "10", "50%"]
+    # The sixth from Community Services waits for four more: counting it alone would move the
+    # team's figures by one person.
+    assert _row(html, "Community Services")[:3] == ["10 to 14", "5 to 9", "5"]
+    assert _row(html, "Social Care")[:3] == ["5 to 9", "5 to 9", "5"]
+    assert (
+        "Everyone: 20 to 24 started, 15 to 19 submitted, 15 counted in the results." in _text(html)
+    )
+    assert _row(html, "Clinician") == ["5 to 9", "5 to 9", "5"]
+    assert _row(html, "Carer") == ["15 to 19", "10 to 14", "10"]
     assert "No group chosen yet" not in html  # everybody has chosen one
     assert 'width="50"' in html  # the response-rate bar
 
 
-def test_a_single_team_below_k_is_hidden_and_cannot_be_worked_out(vera, links, content, open_round):
+def test_a_team_below_k_is_not_counted_until_k_of_it_have_submitted(
+    vera, links, content, open_round
+):
     _submit(links["Acute Trust"], content, 8)
     _submit(links["Community Services"], content, 6)
     _submit(links["Social Care"], content, 2)
 
     html = _tracking(signed_in(vera), open_round)
 
-    assert _row(html, "Social Care")[:2] == ["fewer than 5", "fewer than 5"]
-    # Otherwise 16 − 8 − 6 would give the 2 away: the next smallest team is hidden too.
-    assert _row(html, "Community Services")[:2] == ["not shown", "not shown"]
-    assert _row(html, "Acute Trust")[:2] == ["8", "8"]
-    assert "Everyone: 16 started, 16 submitted." in _text(html)
-    assert ">2<" not in html and ">6<" not in html
+    # The two in Social Care wait: counting them would move everyone's figures by 2.
+    assert _row(html, "Social Care")[:3] == ["fewer than 5", "fewer than 5", "no responses yet"]
+    # So do the last 3 of Acute Trust and the last of Community Services.
+    assert _row(html, "Community Services")[:3] == ["5 to 9", "5 to 9", "5"]
+    assert _row(html, "Acute Trust")[:3] == ["5 to 9", "5 to 9", "5"]
+    assert "15 to 19 submitted, 10 counted in the results." in _text(html)
+    assert ">2<" not in html and ">16<" not in html and ">8<" not in html
+
+    _submit(links["Social Care"], content, 3)
+    html = _tracking(signed_in(vera), open_round)
+    assert _row(html, "Social Care")[:3] == ["5 to 9", "5 to 9", "5"]
+    assert "15 counted in the results." in _text(html)
 
 
 def test_a_round_with_fewer_than_k_responses_shows_no_count_at_all(
@@ -107,16 +121,21 @@ def test_a_round_with_fewer_than_k_responses_shows_no_count_at_all(
     _submit(links["Acute Trust"], content, 3)
     _start(links["Social Care"], 1)
     html = _tracking(signed_in(vera), open_round)
-    assert "Everyone: fewer than 5 started, fewer than 5 submitted." in _text(html)
-    for team in ("Acute Trust", "Community Services", "Social Care"):
-        assert _row(html, team)[:2] == ["fewer than 5", "fewer than 5"]
+    assert (
+        "Everyone: fewer than 5 started, fewer than 5 submitted, no responses yet counted"
+        in _text(html)
+    )
+    assert _row(html, "Acute Trust")[:3] == ["fewer than 5", "fewer than 5", "no responses yet"]
+    assert _row(html, "Social Care")[:3] == ["fewer than 5", "no responses yet", "no responses yet"]
+    # An empty team says so, and hides nobody.
+    assert _row(html, "Community Services")[:3] == ["no responses yet"] * 3
     assert not re.search(
         r'<td class="text-end">\s*[0-9]+\s*</td>',
         html.split("By team")[1].split("Headcount")[1].split("By stakeholder")[0].replace("–", ""),
     )
 
 
-def test_stakeholder_groups_are_protected_the_same_way(vera, links, content, open_round):
+def test_stakeholder_groups_are_counted_the_same_way(vera, links, content, open_round):
     from assessments.models import OfferedGroup
 
     OfferedGroup.objects.bulk_create(
@@ -127,24 +146,27 @@ def test_stakeholder_groups_are_protected_the_same_way(vera, links, content, ope
     _submit(links["Community Services"], content, 6, group="carer")
     _submit(links["Social Care"], content, 1, group="patient")
     html = _tracking(signed_in(vera), open_round)
-    assert _row(html, "Patient or service user")[:2] == ["fewer than 5", "fewer than 5"]
-    assert _row(html, "Carer")[:2] == ["not shown", "not shown"]
-    assert _row(html, "Clinician")[:2] == ["9", "9"]
+    assert _row(html, "Patient or service user") == [
+        "fewer than 5",
+        "fewer than 5",
+        "no responses yet",
+    ]
+    assert _row(html, "Carer") == ["5 to 9", "5 to 9", "5"]
+    assert _row(html, "Clinician") == ["5 to 9", "5 to 9", "5"]
 
 
 def test_drafts_without_a_group_count_as_a_group_of_their_own(vera, links, content, open_round):
     _submit(links["Acute Trust"], content, 9)
     _start(links["Social Care"], 2)
     html = _tracking(signed_in(vera), open_round)
-    # 2 is under 5 and hidden; 11 − 9 says only that the small groups hold 2 between them.
     assert _row(html, "No group chosen yet")[0] == "fewer than 5"
-    assert ">2<" not in html
+    assert ">2<" not in html and ">11<" not in html
 
 
 def test_the_page_shows_nothing_in_time_order(vera, links, content, open_round):
     _submit(links["Acute Trust"], content, 5)
     html = _tracking(signed_in(vera), open_round)
-    today = Response.objects.first().submitted_on
+    today = timezone.localdate()  # the day of the submission (a response keeps no date)
     assert today.strftime("%-d %b %Y") not in html.replace(
         open_round.opens_on.strftime("%-d %b %Y"), ""
     )
@@ -160,15 +182,16 @@ def test_tracking_runs_the_same_queries_for_1_and_20_teams(
     url = reverse("facilitate_tracking", args=[collaboration.pk, open_round.pk])
     client.get(url)
     # session, user, membership (+ collaboration), round (+ edition), teams, two aggregates
-    # (by team, by group), offered groups, personal invitations counted.
-    with django_assert_num_queries(9):
+    # (by team, by group), offered groups, the snapshot's counts, personal invitations counted.
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
     for n in range(20):
         team = team_create(collaboration=collaboration, name=f"Team {n}", headcount=9)
         if n < 2:
             _submit(TeamLink.objects.get(round=open_round, team=team), content, 5)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         html = client.get(url).content.decode()
-    assert _row(html, "Team 0")[:2] == ["5", "5"]
-    # With 21 teams at nought, the total would show that: it is hidden instead.
-    assert "Everyone: not shown started, not shown submitted." in _text(html)
+    assert _row(html, "Team 0")[:3] == ["5 to 9", "5 to 9", "5"]
+    # Teams with nobody say so, and hide nobody.
+    assert _row(html, "Team 5")[:3] == ["no responses yet"] * 3
+    assert "Everyone: 10 to 14 started, 10 to 14 submitted, 10 counted" in _text(html)
