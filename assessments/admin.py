@@ -164,8 +164,8 @@ class RoundAdmin(VersionChoiceMixin, admin.ModelAdmin):
 class IndividualLinkAdmin(admin.ModelAdmin):
     """Adding a link shows its URL once: only a digest of the token is stored."""
 
-    list_display = ["round", "team", "email", "created_on", "used_on"]
-    list_filter = ["round", "used_on"]
+    list_display = ["round", "team", "email", "created_on", "used"]
+    list_filter = ["round", "used"]
     search_fields = ["email"]
     fields = ["round", "team", "email"]
 

@@ -457,16 +457,16 @@ def _responses(
 
     responses, made = [], []
     for (team, group), low in zip(pairs, low_camp, strict=True):
-        submitted_on = round.opens_on + timedelta(days=rng.randint(0, days))
+        # Two draws that once gave the response's days (a response keeps no date now): kept, so
+        # that every answer drawn after them, and so every demo figure, stays as it was.
+        rng.randint(0, days)
+        rng.randint(0, 2)
         responses.append(
             Response(
                 round=round,
                 team=team,
-                team_from_link=True,
                 stakeholder_group=group,
                 status=Response.Status.SUBMITTED,
-                started_on=max(round.opens_on, submitted_on - timedelta(days=rng.randint(0, 2))),
-                submitted_on=submitted_on,
                 resume_digest=token_digest(new_token()),
                 individual_link=None,
             )

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 def _links(ids: list[int]):
     return (
-        IndividualLink.objects.filter(pk__in=ids, used_on__isnull=True)
+        IndividualLink.objects.filter(pk__in=ids, used=False)
         .exclude(email="")
         .exclude(secret="")
         .select_related("round__collaboration", "team")

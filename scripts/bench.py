@@ -403,16 +403,13 @@ for size in PARAMS["sizes"]:
         with transaction.atomic():
             responses = []
             for n in range(start, min(size, start + CHUNK)):
-                submitted_on = bench_round.opens_on + timedelta(days=rng.randint(0, 60))
+                rng.randint(0, 60)  # the day it once drew: the answers drawn after stay the same
                 responses.append(
                     Response(
                         round=bench_round,
                         team=teams[n % len(teams)],
-                        team_from_link=True,
                         stakeholder_group=groups[n % len(groups)],
                         status=Response.Status.SUBMITTED,
-                        started_on=submitted_on,
-                        submitted_on=submitted_on,
                         resume_digest=token_digest(new_token()),
                         individual_link=None,
                     )

@@ -181,8 +181,8 @@ MUTATIONS = [
     Mutation(
         "invitation: nothing in the session before the used-link check",
         "assessments/views/respond.py",
-        "    if individual is not None:\n        if individual.used_on is not None:",
-        "    session_store.begin(session, round_id=round.pk)\n    if individual is not None:\n        if individual.used_on is not None:",
+        "    if individual is not None:\n        if individual.used:",
+        "    session_store.begin(session, round_id=round.pk)\n    if individual is not None:\n        if individual.used:",
         [
             "tests/assessments/test_session_privacy.py::test_a_used_personal_link_opens_no_journey_in_any_browser"
         ],
@@ -206,13 +206,47 @@ MUTATIONS = [
         ],
     ),
     Mutation(
-        "submit: the session keeps only the signed results reference",
+        "submit: the session keeps only the results' resume token",
         "assessments/respondent_session.py",
-        "    session.cycle_key()\n    _clear(session)\n    session[RESULTS] = signing.dumps",
-        "    session[RESULTS] = signing.dumps",
+        "    session.cycle_key()\n    _clear(session)\n    if token:\n        session[RESULTS] = token",
+        "    if token:\n        session[RESULTS] = token",
         [
             "tests/assessments/test_session_privacy.py::test_after_submitting_the_session_store_keeps_no_link_and_no_token"
         ],
+    ),
+    Mutation(
+        "submit: the session's expiry is a midnight set by the round, not the moment of submitting",
+        "assessments/respondent_session.py",
+        "        session.set_expiry(results_expiry(round))\n",
+        "",
+        [
+            "tests/assessments/test_session_privacy.py::test_after_submitting_the_session_row_holds_no_response_id_and_no_time_finer_than_the_day"
+        ],
+    ),
+    Mutation(
+        "personal links: a draft bound to a session drops the link from it",
+        "assessments/respondent_session.py",
+        "    session.pop(LINK, None)\n    session.pop(LINK_KEY, None)\n",
+        "",
+        [
+            "tests/assessments/test_unlinkable.py::test_a_browser_left_on_a_draft_ties_no_link_to_the_response"
+        ],
+    ),
+    Mutation(
+        "personal links: the submit wipes the draft's sealed resume token",
+        "assessments/services/respond.py",
+        '        individual_link=None,\n        sealed_resume="",\n',
+        "        individual_link=None,\n",
+        [
+            "tests/assessments/test_unlinkable.py::test_the_resume_digest_cannot_be_worked_out_from_a_link_with_the_secret_key"
+        ],
+        also=(
+            (
+                "assessments/models/responses.py",
+                'individual_link__isnull=True, sealed_resume=""',
+                "individual_link__isnull=True",
+            ),
+        ),
     ),
     Mutation(
         "posted resume token: a new session key",
@@ -386,7 +420,7 @@ MUTATIONS = [
     Mutation(
         "reminders: only to those who have not submitted",
         "assessments/tasks.py",
-        "        IndividualLink.objects.filter(pk__in=ids, used_on__isnull=True)",
+        "        IndividualLink.objects.filter(pk__in=ids, used=False)",
         "        IndividualLink.objects.filter(pk__in=ids)",
         [
             "tests/assessments/test_invitations.py::test_reminders_go_only_to_those_who_have_not_answered_at_most_once_a_day"
@@ -394,7 +428,7 @@ MUTATIONS = [
         also=(
             (
                 "assessments/services/facilitate.py",
-                "        round.individual_links.filter(used_on__isnull=True, sent_on__isnull=False)",
+                "        round.individual_links.filter(used=False, sent_on__isnull=False)",
                 "        round.individual_links.filter(sent_on__isnull=False)",
             ),
         ),

@@ -40,7 +40,6 @@ def test_the_same_objects_as_the_orm_for_each_value(anon_client, team_link, cont
         assert got._state.adding is False and got._state.db == "default"
     # Converted as the ORM converts: a date, a dict from the JSON field.
     got = WITH_ROUND.first(submitted.pk)
-    assert isinstance(got.submitted_on, datetime.date)
     assert isinstance(got.personal_result, dict) and got.personal_result["rows"]
     assert isinstance(got.round.opens_on, datetime.date)
 

@@ -27,11 +27,13 @@ from assessments.models.links import (
     TEAM_NOT_IN_COLLABORATION,
     IndividualLink,
     TeamLink,
-    link_resume_token,
+    link_seal_key,
     new_token,
     personal_link_token,
+    seal_resume_token,
     start_resume_token,
     token_digest,
+    unseal_resume_token,
 )
 from assessments.models.membership import (
     INVITATION_VALID_FOR,
@@ -78,10 +80,12 @@ __all__ = [
     "StakeholderGroup",
     "Team",
     "TeamLink",
-    "link_resume_token",
+    "link_seal_key",
     "new_token",
     "personal_link_token",
     "refuse_round_value_mode_change",
+    "seal_resume_token",
     "start_resume_token",
     "token_digest",
+    "unseal_resume_token",
 ]

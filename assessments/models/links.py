@@ -4,6 +4,16 @@ A team link's token is kept in clear (it identifies a team, not a person, and fa
 it again). A personal link stores only a digest of its token, plus a random secret from which the
 token is derived again with SECRET_KEY when an invitation or reminder e-mail is sent: neither a
 copy of the database alone nor the e-mail log reveals a working link.
+
+Once submitted, a response can't be tied to the personal link it came from, from the database
+alone or with SECRET_KEY (which gives back every link's token): a draft's resume token is
+random, not derived from the link; while the draft is open it keeps the token sealed with a key
+made from the link's token (so the link reaches the same draft in any browser), and the submit
+wipes the seal and the draft's reference to the link in the same UPDATE. A used link records
+that it was used, not when; a response records no date and nothing about how its partner came.
+Ids are left as they are: responses and links number in separate sequences (the order partners
+start, the order a facilitator adds addresses), and with no date on a response neither order
+can be placed against the other.
 """
 
 from __future__ import annotations
@@ -38,13 +48,45 @@ def _derived_token(purpose: bytes, secret: str) -> str:
     return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
 
 
-def link_resume_token(invitation_token: str) -> str:
-    """The resume token of the draft started from a personal link: derived, never stored.
+def link_seal_key(invitation_token: str) -> str:
+    """The key that seals the resume token of a personal link's open draft: made from the
+    link's token (which only its holder has, in the URL), so the database alone can't open the
+    seal. SECRET_KEY gives it back too (the token is derived from the stored secret): that is
+    why the seal lives only while the draft is open, and why it opens nothing after submit."""
+    return hmac.new(invitation_token.encode(), b"draft-seal", "sha256").hexdigest()
 
-    Deriving it lets the same personal link reach the same draft, with the same resume link, in
-    any browser, without storing the link's token or tying a submitted response to the link.
-    """
-    return _derived_token(b"resume:", invitation_token)
+
+_SEAL_NONCE_BYTES = 16
+
+
+def _pad(key: str, nonce: bytes, length: int) -> bytes:
+    pad = hmac.new(bytes.fromhex(key), b"seal:" + nonce, "sha256").digest()
+    if length > len(pad):
+        raise ValueError("Only tokens of at most 32 bytes can be sealed.")
+    return pad[:length]
+
+
+def seal_resume_token(token: str, key: str) -> str:
+    """``token`` (from ``new_token``) encrypted with ``key``: a random nonce and the token's
+    bytes XORed with HMAC-SHA256(key, nonce), a keystream used once."""
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    nonce = secrets.token_bytes(_SEAL_NONCE_BYTES)
+    sealed = bytes(a ^ b for a, b in zip(raw, _pad(key, nonce, len(raw)), strict=True))
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def unseal_resume_token(sealed: str, key: str) -> str | None:
+    """The token ``seal_resume_token`` sealed with ``key``; None for anything else. (Without
+    the right key it gives a wrong token, which matches no digest: callers check the digest.)"""
+    try:
+        data = base64.urlsafe_b64decode(sealed)
+        nonce, body = data[:_SEAL_NONCE_BYTES], data[_SEAL_NONCE_BYTES:]
+        if len(nonce) < _SEAL_NONCE_BYTES or not body:
+            return None
+        raw = bytes(a ^ b for a, b in zip(body, _pad(key, nonce, len(body)), strict=True))
+    except (ValueError, TypeError):
+        return None
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def start_resume_token(start_key: str) -> str:
@@ -97,7 +139,8 @@ class IndividualLink(models.Model):
     find the link) and a random secret it is derived from with SECRET_KEY (to e-mail it again).
 
     The e-mail address is deleted a configurable number of days after the round closes, and no
-    response ever points to the link once submitted.
+    response ever points to the link once submitted. ``used`` says that, not when: a day of use
+    would be the day of a submission.
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="individual_links")
@@ -109,8 +152,10 @@ class IndividualLink(models.Model):
     # Links issued before this field existed have none: they cannot be e-mailed again.
     secret = models.CharField(max_length=64, blank=True, editable=False)
     created_on = models.DateField(default=timezone.localdate)
-    used_on = models.DateField(null=True, blank=True, editable=False)
+    used = models.BooleanField(default=False, editable=False)
     sent_on = models.DateField(null=True, blank=True, editable=False)
+    # Only while unused (it claims today's reminder): wiped when the link is used, as a used
+    # link's last reminder would say its response came after that day.
     reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -125,7 +170,7 @@ class IndividualLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Individual link ({self.round.title}){' – used' if self.used_on else ''}"
+        return f"Individual link ({self.round.title}){' – used' if self.used else ''}"
 
     def clean(self):
         if self.round_id and self.team_id:

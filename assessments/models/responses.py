@@ -1,10 +1,12 @@
 """Anonymous responses, their answers and comments.
 
 Privacy by construction: a Response holds no account, e-mail address, IP address, user agent or
-invitation token. Dates are kept to the day. To find a draft again the response stores only a
-SHA-256 digest of its private resume secret; an individual invitation is referenced by a draft
-while it is being filled in (so one link has at most one open draft) and the reference is cleared
-when the response is submitted.
+invitation token, and no date: the round says when it was open, and a day of submission could be
+set against the days a personal link was added or e-mailed (``assessments.models.links``). To
+find a draft again the response stores only a SHA-256 digest of its private resume token. A
+draft started from a personal link refers to the link and keeps its resume token sealed with a
+key from the link's token (so one link has one open draft, reached from any browser); the submit
+clears both, so a submitted response looks the same however its partner was invited.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.utils import timezone
 
 from assessments.models.collaborations import Round, RoundLocked, StakeholderGroup, Team
 from assessments.models.links import IndividualLink, token_digest
@@ -53,20 +54,18 @@ class Response(models.Model):
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
     )
-    team_from_link = models.BooleanField(
-        default=False, help_text="The invitation link fixed the team."
-    )
     stakeholder_group = models.CharField(
         max_length=20, choices=StakeholderGroup.choices, blank=True
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    started_on = models.DateField(default=timezone.localdate)
-    submitted_on = models.DateField(null=True, blank=True)
     resume_digest = models.CharField(max_length=64, unique=True, editable=False)
-    # Only while a draft: lets one individual link have one open draft. Cleared on submit.
+    # Only while a draft: lets one individual link have one open draft, which the link reaches
+    # in any browser by opening the sealed resume token (``links.unseal_resume_token``) with a
+    # key from its token. Both cleared by the submit's UPDATE.
     individual_link = models.ForeignKey(
         IndividualLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    sealed_resume = models.CharField(max_length=80, blank=True, default="", editable=False)
     value_modes = models.ManyToManyField(ValueMode, blank=True, related_name="+")
     # The respondent's own results, worked out once by scoring.py in the transaction that submits
     # (a submitted response and its round's weights can no longer change): numbers and ids only,
@@ -82,9 +81,9 @@ class Response(models.Model):
                 condition=Q(status__in=["draft", "submitted"]), name="response_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status="draft", submitted_on__isnull=True)
-                | Q(status="submitted", submitted_on__isnull=False, individual_link__isnull=True),
-                name="response_submitted_has_date_and_no_link",
+                condition=Q(status="draft")
+                | Q(status="submitted", individual_link__isnull=True, sealed_resume=""),
+                name="response_submitted_keeps_no_link",
             ),
             models.UniqueConstraint(
                 fields=["individual_link"],
@@ -107,6 +106,15 @@ class Response(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def asks_team(self) -> bool:
+        """Does the partner choose their team? Not from a team link, nor from a personal link
+        that names one. Worked out from the draft's link (one query when it has one) rather than
+        stored: a flag kept on the response would say, after submit, how its partner came."""
+        if self.individual_link_id is None:
+            return self.team_id is None
+        return self.individual_link.team_id is None
 
 
 class Answer(models.Model):

@@ -358,7 +358,7 @@ def reminders_claim(*, round: Round) -> list[int]:
     if not claimed:
         raise AlreadyRemindedToday("A reminder already went out for this round today.")
     return list(
-        round.individual_links.filter(used_on__isnull=True, sent_on__isnull=False)
+        round.individual_links.filter(used=False, sent_on__isnull=False)
         .exclude(email="")
         .exclude(secret="")
         .values_list("pk", flat=True)

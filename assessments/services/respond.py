@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from assessments.models import (
     Answer,
@@ -22,7 +21,9 @@ from assessments.models import (
     Round,
     Team,
     new_token,
+    seal_resume_token,
     token_digest,
+    unseal_resume_token,
 )
 from assessments.results import personal_result_data
 from assessments.services.results import rollup_add_response
@@ -81,56 +82,73 @@ def response_start(
     round: Round,
     team: Team | None = None,
     individual_link: IndividualLink | None = None,
+    link_key: str | None = None,
     resume_token: str | None = None,
 ) -> tuple[Response, str]:
     """Open a draft for a respondent. Returns the draft and its private resume token.
 
-    The caller passes a ``resume_token`` derived from what identifies the starter (the personal
-    link's token, or the browser session's start key): any number of concurrent starts then try
-    to create the same draft, the unique resume digest (and, for a personal link, the one open
-    draft per link) lets exactly one through, and the others get that draft back.
+    From a team link, the caller passes a ``resume_token`` derived from the browser session's
+    start key: any number of concurrent starts then try to create the same draft, and the
+    unique resume digest lets exactly one through; the others get that draft back.
+
+    From a personal link, the caller passes the link and ``link_key``
+    (``links.link_seal_key`` of its token). The link's row is locked, so starts from any number
+    of browsers queue: the first creates the draft with a random resume token, sealed with the
+    key, and the others open the seal and get the same draft and token back.
     """
     _check_open(round)
-    if individual_link is not None and individual_link.used_on is not None:
-        raise LinkAlreadyUsed("This invitation link has already been used.")
     if team is not None and team.collaboration_id != round.collaboration_id:
         raise ValidationError("That team is not part of this collaboration.")
+    if individual_link is not None:
+        return _start_from_personal_link(round=round, link=individual_link, key=link_key)
     token = resume_token or new_token()
-    team = team or (individual_link.team if individual_link else None)
     try:
         with transaction.atomic():
             response = Response.objects.create(
-                round=round,
-                team=team,
-                team_from_link=team is not None,
-                individual_link=individual_link,
-                resume_digest=token_digest(token),
+                round=round, team=team, resume_digest=token_digest(token)
             )
     except IntegrityError:
-        response = _existing_draft(token, individual_link)
+        response = (
+            Response.objects.select_for_update().filter(resume_digest=token_digest(token)).first()
+        )
         if response is None:
             raise
+        if response.is_submitted:
+            raise AlreadySubmitted("This response has already been submitted.") from None
     return response, token
 
 
-def _existing_draft(token: str, individual_link: IndividualLink | None) -> Response | None:
-    """The draft a concurrent start created with the same token (or from the same link)."""
-    response = (
-        Response.objects.select_for_update().filter(resume_digest=token_digest(token)).first()
+def _start_from_personal_link(
+    *, round: Round, link: IndividualLink, key: str | None
+) -> tuple[Response, str]:
+    if not key:
+        raise ValidationError("A personal link's draft needs the key from its token.")
+    # Locked: a submit from this link waits, or has finished and ``used`` is read as set. (A
+    # submit takes the link's lock before its draft's, in this order: the two never deadlock.)
+    link = IndividualLink.objects.select_for_update().get(pk=link.pk)
+    if link.used:
+        raise LinkAlreadyUsed("This invitation link has already been used.")
+    draft = Response.objects.filter(individual_link=link, status=Response.Status.DRAFT).first()
+    if draft is not None:
+        token = unseal_resume_token(draft.sealed_resume, key)
+        if token and token_digest(token) == draft.resume_digest:
+            return draft, token
+        # A draft from before its token was sealed (or a key that does not open the seal):
+        # it gets a new token, sealed with this key; a resume link given before stops working.
+        token = new_token()
+        draft.resume_digest = token_digest(token)
+        draft.sealed_resume = seal_resume_token(token, key)
+        draft.save(update_fields=["resume_digest", "sealed_resume"])
+        return draft, token
+    token = new_token()
+    draft = Response.objects.create(
+        round=round,
+        team_id=link.team_id,
+        individual_link=link,
+        resume_digest=token_digest(token),
+        sealed_resume=seal_resume_token(token, key),
     )
-    if response is None and individual_link is not None:
-        response = (
-            Response.objects.select_for_update()
-            .filter(individual_link=individual_link, status=Response.Status.DRAFT)
-            .first()
-        )
-        if response is not None:
-            # Only when the token could not be derived the same way (SECRET_KEY rotated).
-            response.resume_digest = token_digest(token)
-            response.save(update_fields=["resume_digest"])
-    if response is not None and response.is_submitted:
-        raise AlreadySubmitted("This response has already been submitted.")
-    return response
+    return draft, token
 
 
 @transaction.atomic
@@ -245,6 +263,14 @@ def response_save_value_modes(*, response: Response, value_modes: Iterable[Value
 def response_submit(*, response: Response) -> Response:
     """Submit a draft. Submitting an already submitted response returns it unchanged."""
     round = Round.objects.get(pk=response.round_id)
+    if response.individual_link_id is not None:
+        # The personal link first, as a start from it locks it: a start waits for this submit
+        # (and then finds the link used), and the two never wait for each other's lock.
+        list(
+            IndividualLink.objects.select_for_update()
+            .filter(pk=response.individual_link_id)
+            .values_list("pk", flat=True)
+        )
     # Locked: a page saved at the same moment waits, so the results worked out below are those
     # of the answers submitted.
     current = (
@@ -263,15 +289,18 @@ def response_submit(*, response: Response) -> Response:
         Response.objects.select_related("round__framework_version").get(pk=response.pk)
     )
     # The conditional UPDATE is the guard: only one of many concurrent submits matches 'draft'.
+    # It also wipes what tied the draft to a personal link (the reference and the sealed resume
+    # token), and records no date: a submitted response can't be paired with its link.
     changed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
         status=Response.Status.SUBMITTED,
-        submitted_on=timezone.localdate(),
         individual_link=None,
+        sealed_resume="",
         personal_result=result,
     )
     if changed and link_id is not None:
-        marked = IndividualLink.objects.filter(pk=link_id, used_on__isnull=True).update(
-            used_on=timezone.localdate()
+        # That it was used, not when; and no last reminder, which would date the use.
+        marked = IndividualLink.objects.filter(pk=link_id, used=False).update(
+            used=True, reminded_on=None
         )
         if not marked:
             raise LinkAlreadyUsed("This invitation link has already been used.")

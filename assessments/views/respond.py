@@ -46,9 +46,10 @@ from assessments.models import (
     StakeholderGroup,
     Team,
     TeamLink,
-    link_resume_token,
+    link_seal_key,
     start_resume_token,
     token_digest,
+    unseal_resume_token,
 )
 from assessments.models.collaborations import STAKEHOLDER_GROUP_HINTS
 from assessments.results import personal_results
@@ -88,7 +89,10 @@ def _journey_responses():
 # longer to compile the joins than the database to run them). The numbers are markers.
 _DRAFT_OR_SUBMITTED = CompiledQuery(lambda pk: _journey_responses().filter(pk=pk), -970_001)
 _SUBMITTED = CompiledQuery(
-    lambda pk: _journey_responses().filter(pk=pk, status=Response.Status.SUBMITTED), -970_002
+    lambda digest: _journey_responses().filter(
+        resume_digest=digest, status=Response.Status.SUBMITTED
+    ),
+    "-compiled-submitted-marker-",
 )
 _BY_RESUME_DIGEST = CompiledQuery(
     lambda digest: _journey_responses().filter(resume_digest=digest), "-compiled-marker-"
@@ -101,7 +105,7 @@ def _get_journey(request: HttpRequest, *, require_response: bool = True) -> Jour
     One query for the response with its round and collaboration (compiled once per process); the
     framework version, frozen, comes from the cache. A posted resume token that the session does
     not carry yet binds its draft to a new session key; a submitted response leaves only its
-    signed reference in the session.
+    resume token in the session.
     """
     session = request.session
     posted = request.POST.get(RESUME_FIELD) if request.method == "POST" else None
@@ -113,12 +117,15 @@ def _get_journey(request: HttpRequest, *, require_response: bool = True) -> Jour
         else:
             response = _DRAFT_OR_SUBMITTED.first(session_store.draft_id(session))
         if response is not None and response.is_submitted:
-            # Submitted here, in another tab or in another browser: only the reference stays.
-            session_store.finish(session, response)
+            # Submitted here, in another tab or in another browser: only its token stays.
+            token = posted or session_store.resume_token(session)
+            if not token or token_digest(token) != response.resume_digest:
+                token = None
+            session_store.finish(session, token, round=response.round)
         elif response is not None and posted:
             session_store.bind_draft(session, response, posted, fresh=True)
-    elif session_store.results_id(session):
-        response = _SUBMITTED.first(session_store.results_id(session))
+    elif session_store.results_digest(session):
+        response = _SUBMITTED.first(session_store.results_digest(session))
     else:
         response = None
     if response is not None:
@@ -149,11 +156,11 @@ def _continues_draft(request: HttpRequest, round: Round, team_id: int) -> bool:
 
 def _own_results(request: HttpRequest, round: Round) -> Response | None:
     """This browser's own submitted response in ``round``, if it has one."""
-    response_id = session_store.results_id(request.session)
-    if response_id is None:
+    digest = session_store.results_digest(request.session)
+    if digest is None:
         return None
     return Response.objects.filter(
-        pk=response_id, round=round, status=Response.Status.SUBMITTED
+        resume_digest=digest, round=round, status=Response.Status.SUBMITTED
     ).first()
 
 
@@ -302,19 +309,26 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     round = team_link.round if team_link else individual.round
     session = request.session
     if individual is not None:
-        if individual.used_on is not None:
+        if individual.used:
             return _link_used(request, round)
         # Opening the same personal link in any browser reaches the same draft with the same
-        # resume link: the resume token is derived from the link's token, which is not stored.
-        resume = link_resume_token(token)
-        draft = Response.objects.by_resume_token(resume).filter(status=Response.Status.DRAFT)
+        # resume link: the draft keeps its random resume token sealed with a key made from the
+        # link's token, which is not stored (and the submit wipes the seal).
+        key = link_seal_key(token)
+        draft = Response.objects.filter(
+            individual_link=individual, status=Response.Status.DRAFT
+        ).first()
+        resume = unseal_resume_token(draft.sealed_resume, key) if draft else None
+        if resume is None or token_digest(resume) != draft.resume_digest:
+            draft = resume = None  # Start seals it again (a draft from before seals)
         session_store.begin(
             session,
             round_id=round.pk,
             team_id=individual.team_id,
             link_id=individual.pk,
-            link_resume=resume,
-            draft=draft.first(),
+            link_key=key,
+            draft=draft,
+            resume=resume,
         )
         return redirect("respond_landing")
     if _continues_draft(request, round, team_link.team_id):
@@ -339,7 +353,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     if response is None:
         raise Http404("This resume link is not valid.")
     if response.is_submitted:
-        session_store.finish(request.session, response)
+        session_store.finish(request.session, token, round=response.round)
         reply = redirect("respond_results")
         session_store.remember_resume_link(reply, token)
         return reply
@@ -404,9 +418,13 @@ def round_up(value: float) -> int:
 
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
+    had_draft = session_store.draft_id(request.session) is not None
     journey = _get_journey(request, require_response=False)
     if journey.response is not None and not journey.response.is_submitted:
         return redirect("respond_about")
+    if journey.response is not None and had_draft:
+        # This browser's draft was submitted meanwhile (in another tab or browser).
+        return redirect("respond_results")
     session = request.session
     start_key = session_store.start_key(session)
     if (journey.team_id is None and journey.link_id is None) or start_key is None:
@@ -416,10 +434,13 @@ def start(request: HttpRequest) -> HttpResponse:
         return _closed(request, journey.round)
     team = Team.objects.filter(pk=journey.team_id).first() if journey.team_id else None
     link = IndividualLink.objects.filter(pk=journey.link_id).first() if journey.link_id else None
-    resume_token = session_store.link_resume(session) if link else start_resume_token(start_key)
     try:
         response, token = services.response_start(
-            round=journey.round, team=team, individual_link=link, resume_token=resume_token
+            round=journey.round,
+            team=None if link else team,
+            individual_link=link,
+            link_key=session_store.link_key(session),
+            resume_token=None if link else start_resume_token(start_key),
         )
     except services.LinkAlreadyUsed:
         return _link_used(request, journey.round)
@@ -443,7 +464,7 @@ def about(request: HttpRequest) -> HttpResponse:
         "group_hints": STAKEHOLDER_GROUP_HINTS,
     }
     # A team link answers for its team; other respondents say which team they are part of.
-    ask_team = not journey.response.team_from_link
+    ask_team = journey.response.asks_team
     teams = Team.objects.filter(collaboration=journey.round.collaboration_id).active()
     groups = journey.round.collaboration.offered_group_choices
     chosen = journey.response.stakeholder_group
@@ -655,13 +676,13 @@ def review(request: HttpRequest) -> HttpResponse:
         # the service's conditional update stores exactly one response.
         token = request.POST.get(RESUME_FIELD) or journey.resume_token
         try:
-            submitted = services.response_submit(response=journey.response)
+            services.response_submit(response=journey.response)
         except services.RoundNotOpen:
             return _closed(request, journey.round)
         except services.LinkAlreadyUsed:
             return _link_used(request, journey.round)
-        # From now on the session holds only a signed reference to the response.
-        session_store.finish(request.session, submitted)
+        # From now on the session holds only the response's resume token.
+        session_store.finish(request.session, token, round=journey.round)
         reply = redirect("respond_results")
         if token:
             session_store.remember_resume_link(reply, token)

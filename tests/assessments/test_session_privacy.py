@@ -1,12 +1,17 @@
 """One invitation, one response; and what the session store keeps about a respondent."""
 
+import base64
+import json
+import zlib
+from datetime import UTC, datetime, time, timedelta
+
 import pytest
+import time_machine
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import IndividualLink, Response, link_resume_token
-from assessments.respondent_session import RESULTS_SALT
+from assessments.models import IndividualLink, Response, link_seal_key
 from tests.assessments.helpers import (
     answer_page,
     complete,
@@ -87,27 +92,81 @@ def test_after_submitting_the_session_store_keeps_no_link_and_no_token(
     anon_client, open_round, content
 ):
     link, token = IndividualLink.issue(round=open_round, email="pat@example.org")
-    draft = start(anon_client, token)
+    follow_invitation(anon_client, token)
+    decoded, _ = _stored_session(anon_client)
+    assert decoded["ca_link"] == link.pk  # before Start, the link is needed
+    start(anon_client, token)
     resume = resume_token(anon_client)
     key_while_answering = anon_client.session.session_key
     decoded, _ = _stored_session(anon_client)
-    assert decoded["ca_link"] == link.pk  # while answering, the link is needed
+    assert "ca_link" not in decoded and "ca_link_key" not in decoded  # the draft is enough
 
     anon_client.post(reverse("respond_review"), {"resume": resume})
 
     decoded, raw = _stored_session(anon_client)
-    assert set(decoded) == {"ca_results"}
+    assert set(decoded) == {"ca_results", "_session_expiry"}
     assert anon_client.session.session_key != key_while_answering
     assert not Session.objects.filter(session_key=key_while_answering).exists()
     everything = "".join(str(s.get_decoded()) + s.session_data for s in Session.objects.all())
-    for secret in (token, resume, link_resume_token(token)):
+    for secret in (token, link_seal_key(token)):
         assert secret not in everything
-    # The one value left is a signed reference to the response, not to the link.
-    from django.core import signing
-
-    assert signing.loads(decoded["ca_results"], salt=RESULTS_SALT) == draft.pk
-    # The results page still works, from the signed reference alone.
+    # The one value left is the response's resume token, which only its digest can check.
+    assert decoded["ca_results"] == resume
+    # The results page still works, from the token alone.
     assert anon_client.get(reverse("respond_results")).status_code == 200
+
+
+def _b64(text: str) -> bytes | None:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError:
+        return None
+
+
+def _read_without_the_key(session_data: str) -> dict:
+    """What anyone reading the session table sees: the data is signed, not encrypted."""
+    payload = session_data.split(":")[0]
+    compressed = payload.startswith(".")
+    raw = _b64(payload.lstrip("."))
+    return json.loads(zlib.decompress(raw) if compressed else raw)
+
+
+def _midnight_utc(value: datetime) -> bool:
+    value = value.astimezone(UTC)
+    return value.time() == time.min
+
+
+def test_after_submitting_the_session_row_holds_no_response_id_and_no_time_finer_than_the_day(
+    team_link, content
+):
+    """Two partners submit at different moments on different days: each session row holds
+    neither the response's id (the stored data is readable without any key) nor an expiry
+    that dates the submission; both expire at the same midnight."""
+    rows = []
+    for days, hour, minute in ((0, 9, 17), (2, 16, 41)):
+        moment = datetime.combine(
+            team_link.round.opens_on + timedelta(days=1 + days), time(hour, minute, 3, 250_001)
+        ).replace(tzinfo=UTC)
+        client = Client()
+        with time_machine.travel(moment, tick=False):
+            response = complete(client, team_link.token, content)
+        row = Session.objects.get(session_key=client.session.session_key)
+        rows.append((row, response))
+        with time_machine.travel(moment, tick=False):
+            assert client.get(reverse("respond_results")).status_code == 200
+    for row, response in rows:
+        decoded = row.get_decoded()
+        readable = _read_without_the_key(row.session_data)
+        assert readable == decoded
+        for value in readable.values():
+            assert value != response.pk and value != str(response.pk)
+            # Nor the id inside a value, as a signed reference shows it: base64 before a colon.
+            if isinstance(value, str):
+                assert _b64(value.split(":")[0]) != str(response.pk).encode()
+        assert _midnight_utc(row.expire_date), row.expire_date
+        assert _midnight_utc(datetime.fromisoformat(decoded["_session_expiry"]))
+    assert rows[0][0].expire_date == rows[1][0].expire_date
+    assert rows[0][0].expire_date.date() > team_link.round.closes_on
 
 
 def test_a_tampered_results_reference_opens_nothing(anon_client, team_link, content):
@@ -130,7 +189,7 @@ def test_the_results_page_shows_the_private_link_from_the_browser_not_the_sessio
     assert other.get(reverse("respond_resume", args=[draft.resume_token]))["Location"] == reverse(
         "respond_results"
     )
-    assert set(other.session.keys()) == {"ca_results"}
+    assert set(other.session.keys()) == {"ca_results", "_session_expiry"}
 
 
 def test_a_posted_resume_token_binds_its_draft_to_a_new_session_key(team_link, content):
@@ -166,4 +225,4 @@ def test_a_draft_submitted_in_another_browser_shows_results_here_too(open_round,
     reply = laptop.get(reverse("respond_characteristic", args=[2]))
 
     assert reply["Location"] == reverse("respond_results")
-    assert set(laptop.session.keys()) == {"ca_results"}
+    assert set(laptop.session.keys()) == {"ca_results", "_session_expiry"}

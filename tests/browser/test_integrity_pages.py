@@ -51,7 +51,7 @@ def test_pages_after_submitting_and_error_pages(
     _check(page, axe_source, csp, "landing, already answered", found)
 
     link, token = IndividualLink.issue(round=open_round)
-    IndividualLink.objects.filter(pk=link.pk).update(used_on=open_round.opens_on)
+    IndividualLink.objects.filter(pk=link.pk).update(used=True)
     response = page.goto(f"{live_server.url}/i/{token}/")
     assert response.status == 410
     _check(page, axe_source, csp, "used personal link", found)
