@@ -318,6 +318,19 @@ class Gap:
     difference: Fraction  # first's mean minus second's, first the higher
 
     @property
+    def interval(self) -> scoring.Interval | None:
+        """Welch's 95 % interval of the difference (``scoring.difference_interval``)."""
+        return scoring.difference_interval(
+            self.first.figures[self.number].result, self.second.figures[self.number].result
+        )
+
+    @property
+    def clear(self) -> bool:
+        """The gap is more than its uncertainty; otherwise it may be noise."""
+        interval = self.interval
+        return interval is not None and interval.excludes_zero
+
+    @property
     def shown_difference(self) -> Decimal:
         """The gap as the page prints it: the difference of the two means as printed beside it
         (``scoring.shown_gap``), so that the subtraction checks."""
@@ -360,8 +373,20 @@ def perspective_gaps(figures: RoundFigures) -> list[Gap]:
 class LearnFrom:
     number: int
     collaboration_mean: Fraction
-    leaders: list[GroupRow]  # at least 0.5 above the collaboration's mean
+    leaders: list[GroupRow]  # at least 0.5 above the collaboration's mean, and clearly above
     learners: list[GroupRow]  # below the collaboration's mean
+    # At least 0.5 above, but within the uncertainty: may be noise, not offered as a peer.
+    unclear: list[GroupRow] = field(default_factory=list)
+    total: scoring.GroupResult | None = None  # the collaboration's figures
+
+    @property
+    def intervals(self) -> dict[str, scoring.Interval | None]:
+        """Per row key of a leader or an unclear one: Welch's 95 % interval of its mean minus
+        the collaboration's (see ``above``)."""
+        return {
+            row.key: scoring.difference_interval(row.figures[self.number].result, self.total)
+            for row in [*self.leaders, *self.unclear]
+        }
 
 
 def learn_from(figures: RoundFigures) -> list[LearnFrom]:
@@ -371,16 +396,94 @@ def learn_from(figures: RoundFigures) -> list[LearnFrom]:
         if not total.shown:
             continue
         rows = [r for r in figures.teams.shown_rows(c.number) if r.key != "team:-"]
-        leaders = sorted(
+        ahead = sorted(
             (r for r in rows if r.figures[c.number].mean - total.mean >= LEARN_FROM_MARGIN),
             key=lambda r: -r.figures[c.number].mean,
         )
+        clear = {r.key for r in ahead if above(r.figures[c.number].result, total.result)}
+        leaders = [r for r in ahead if r.key in clear]
+        unclear = [r for r in ahead if r.key not in clear]
         learners = sorted(
             (r for r in rows if r.figures[c.number].mean < total.mean),
             key=lambda r: r.figures[c.number].mean,
         )
-        result.append(LearnFrom(c.number, total.mean, leaders, learners))
+        result.append(
+            LearnFrom(c.number, total.mean, leaders, learners, unclear, total=total.result)
+        )
     return result
+
+
+def above(team: scoring.GroupResult, collaboration: scoring.GroupResult) -> bool:
+    """Is a team's mean above the collaboration's by more than its uncertainty? Welch's
+    interval of the two means as if they were separate samples: the team is part of the
+    collaboration, so this overstates the uncertainty of the difference (it errs towards "may
+    be noise"), and it needs no figure about the rest of the collaboration, which may be a
+    group that is not shown."""
+    interval = scoring.difference_interval(team, collaboration)
+    return interval is not None and interval.shown_low > 0
+
+
+@dataclass(frozen=True)
+class EachTeamOnce:
+    """The collaboration's mean with every team counting once: the mean of the shown teams'
+    means. ``mean`` is None with fewer than two teams shown."""
+
+    number: int
+    mean: Fraction | None
+    teams: int  # teams whose figure is shown, each counted once
+    left_out: int  # teams listed whose figure is not shown: not in the mean
+
+
+MIN_TEAMS_FOR_EACH_ONCE = 2
+
+
+def each_team_once(figures: RoundFigures, number: int) -> EachTeamOnce:
+    """Only the shown teams count: the mean of every team's mean, hidden ones included, would
+    give a hidden team's mean away by difference (n × mean of the others is on the page). The
+    responses without a team are not a team and are left out; so are teams that are not shown,
+    whatever the reason (no responses, fewer than k, or hidden to protect another), and the
+    page says how many, never which reason."""
+    if not figures.shown or not figures.total[number].shown:
+        return EachTeamOnce(number, None, 0, 0)
+    teams = [row for row in figures.teams.rows if row.key != "team:-"]
+    shown = [row.figures[number].mean for row in teams if row.figures[number].shown]
+    if len(shown) < MIN_TEAMS_FOR_EACH_ONCE:
+        return EachTeamOnce(number, None, len(shown), len(teams) - len(shown))
+    return EachTeamOnce(number, scoring.mean_of_means(shown), len(shown), len(teams) - len(shown))
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Cronbach's alpha of one characteristic, for the collaboration as a whole (the only group
+    it is worked out for), with how many complete responses it used of the respondents with a
+    score, Feldt's 95 % interval and what can be said (``scoring.alpha_reading``)."""
+
+    number: int
+    alpha: float | None
+    complete: int  # complete responses behind alpha (every statement answered 1–5)
+    of: int | None  # the collaboration's respondents with a score; None when not shown
+    interval: scoring.Interval | None
+    reading: str | None
+
+    @property
+    def shown_alpha(self) -> Decimal | None:
+        return scoring.shown(self.alpha)
+
+    @property
+    def complete_shown(self) -> bool:
+        """The count of complete responses may be shown: the collaboration's figure is, and
+        the count is at least k (a count below k is never shown)."""
+        return self.of is not None
+
+
+def reliability(figures: RoundFigures, number: int) -> Reliability:
+    alpha, complete = figures.alpha.get(number, (None, 0))
+    total = figures.total.get(number)
+    shown = figures.shown and total is not None and total.shown
+    of = total.result.n if shown and disclosure.may_show(complete, figures.k) else None
+    items = len(figures.characteristic(number).indicator_ids)
+    interval = scoring.alpha_interval(alpha, complete, items) if of is not None else None
+    return Reliability(number, alpha, complete, of, interval, scoring.alpha_reading(interval))
 
 
 @dataclass(frozen=True)
@@ -432,6 +535,14 @@ CSV_HEADER = [
     "Don't-know rate",
     "Cronbach's alpha",
     "Note",
+    # How sure each figure is (docs/scoring.md), after the note so that the columns above keep
+    # their places for anyone who reads them by position.
+    "Mean 95% interval low",
+    "Mean 95% interval high",
+    "Many don't know (30% or more)",
+    "Alpha 95% interval low",
+    "Alpha 95% interval high",
+    "Alpha complete responses",
 ]
 
 
@@ -458,7 +569,14 @@ def export_rows(figures: RoundFigures) -> list[list[str]]:
     }
     rows: list[list[str]] = []
 
-    def add(breakdown: str, label: str, c: CharacteristicInfo, figure: Figure, alpha=None):
+    def add(
+        breakdown: str,
+        label: str,
+        c: CharacteristicInfo,
+        figure: Figure,
+        alpha=None,
+        sure: Reliability | None = None,
+    ):
         if figure.shown:
             r = figure.result
             rows.append(
@@ -479,12 +597,33 @@ def export_rows(figures: RoundFigures) -> list[list[str]]:
             )
         else:
             rows.append([breakdown, label, str(c.number), c.name, *[""] * 7, reasons[figure.state]])
+        rows[-1] += _sureness_cells(figure, sure)
 
     for c in figures.characteristics:
         alpha = figures.alpha.get(c.number, (None, 0))[0]
-        add("Collaboration", "Everyone", c, figures.total[c.number], alpha)
+        sure = reliability(figures, c.number)
+        add("Collaboration", "Everyone", c, figures.total[c.number], alpha, sure)
     for breakdown, name in ((figures.teams, "Team"), (figures.groups, "Stakeholder group")):
         for row in breakdown.rows:
             for c in figures.characteristics:
                 add(name, row.label, c, row.figures[c.number])
     return [[safe_cell(cell) for cell in row] for row in rows]
+
+
+def _sureness_cells(figure: Figure, sure: Reliability | None) -> list[str]:
+    """The CSV's last six cells: the mean's interval and don't-know flag (shown figures only),
+    then alpha's interval and count of complete responses (the collaboration's rows only)."""
+    cells = ["", "", ""]
+    interval = figure.result.interval if figure.shown else None
+    if interval is not None:
+        cells = [
+            str(interval.shown_low),
+            str(interval.shown_high),
+            "yes" if figure.result.high_dont_know else "no",
+        ]
+    alpha = ["", "", ""]
+    if sure is not None and sure.complete_shown:
+        alpha[2] = str(sure.complete)
+        if sure.interval is not None:
+            alpha[:2] = [str(sure.interval.shown_low), str(sure.interval.shown_high)]
+    return cells + alpha

@@ -125,6 +125,7 @@ class RadarRow:
     characteristic: object
     total: group_results.Figure
     previous: float | None
+    once: group_results.EachTeamOnce | None = None  # the mean with every team counting once
 
 
 @dataclass
@@ -321,7 +322,7 @@ def summary_sentences(
         sentences.append(
             f"The widest gap between stakeholder groups is on {names[gap.number]}: "
             f"{gap.first.label} {_score(gap.first.figures[gap.number])} against "
-            f"{gap.second.label} {_score(gap.second.figures[gap.number])}."
+            f"{gap.second.label} {_score(gap.second.figures[gap.number])}" + _how_sure(gap)
         )
     previous = _previous_values(page)
     if page.previous and previous:
@@ -358,6 +359,17 @@ def summary_sentences(
                 f"the others have {why}."
             )
     return sentences
+
+
+def _how_sure(gap: group_results.Gap) -> str:
+    """The end of the widest-gap sentence: whether the gap is more than its uncertainty
+    (``Gap.clear``); a board should not act on a gap that may be noise."""
+    if gap.clear:
+        return f", more than its uncertainty (95% interval of the gap: {gap.interval.text})."
+    return (
+        f"; with so few respondents this gap may be noise: its 95% interval, "
+        f"{gap.interval.text}, includes no gap at all."
+    )
 
 
 def _plan_sentences(plan: CollaborationPlan, figures: group_results.RoundFigures) -> list[str]:
@@ -409,7 +421,12 @@ def round_report_context(
         "summary": summary_sentences(page, plan, differ),
         "radar_svg": round_radar(page) if figures.shown else "",
         "radar_rows": [
-            RadarRow(c, figures.total[c.number], previous.get(c.number))
+            RadarRow(
+                c,
+                figures.total[c.number],
+                previous.get(c.number),
+                group_results.each_team_once(figures, c.number),
+            )
             for c in page.characteristics
         ],
         **heatmap_context(figures),

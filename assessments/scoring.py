@@ -26,6 +26,7 @@ The rules (docs/scoring.md works through examples):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -286,6 +287,17 @@ class GroupResult:
         return shown(self.mean)
 
     @property
+    def interval(self) -> Interval | None:
+        """The 95 % interval of the mean (``mean_interval``)."""
+        return mean_interval(self.n, self.mean, self.sd)
+
+    @property
+    def high_dont_know(self) -> bool:
+        """On average 30 % or more of the respondents' answers were don't know: the
+        statements' "many don't know" rule, applied to a group."""
+        return self.dont_know_rate is not None and self.dont_know_rate >= HIGH_DONT_KNOW
+
+    @property
     def shown_sd(self) -> Decimal | None:
         return shown_sd(self.sd, self.n)
 
@@ -507,3 +519,189 @@ def priorities(
 
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+# --- How sure a figure is -------------------------------------------------------------------------
+#
+# Every interval below is a 95 % interval worked out from figures a group already shows (n, mean,
+# SD; alpha and its count of complete responses): nothing about a group that is not shown. The
+# distributions' quantiles are found by bisection on their cumulative distribution, written with
+# the regularised incomplete beta function, so that the module needs nothing beyond the standard
+# library. Decisions ("may be noise", "clear") are taken on the bounds as shown, two decimals,
+# so that the words never contradict the printed interval.
+
+CONFIDENCE = 0.95
+
+ALPHA_HANGS_TOGETHER = "hangs_together"  # the whole interval from ALPHA_LOW up
+ALPHA_UNCLEAR = "unclear"  # the interval straddles ALPHA_LOW
+ALPHA_DOES_NOT = "low"  # the whole interval below ALPHA_LOW
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A 95 % interval, ``low`` to ``high``."""
+
+    low: float
+    high: float
+
+    @property
+    def shown_low(self) -> Decimal:
+        return shown(self.low)
+
+    @property
+    def shown_high(self) -> Decimal:
+        return shown(self.high)
+
+    @property
+    def text(self) -> str:
+        """As every page, the CSV and the PDF show it: "2.52 to 4.48", "−0.03 to 2.03"."""
+        return " to ".join(str(end).replace("-", "−") for end in (self.shown_low, self.shown_high))
+
+    @property
+    def excludes_zero(self) -> bool:
+        """Does the interval, as shown, lie wholly above or wholly below 0.00?"""
+        return self.shown_low > 0 or self.shown_high < 0
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    """The continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    result = d
+    for m in range(1, 500):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            result *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return result
+
+
+def regularized_beta(a: float, b: float, x: float) -> float:
+    """I_x(a, b), the cumulative distribution of a Beta(a, b) variable at x."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1) / (a + b + 2):
+        return front * _beta_fraction(a, b, x) / a
+    return 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b
+
+
+def t_cdf(t: float, df: float) -> float:
+    """P(T ≤ t) for Student's t with ``df`` degrees of freedom (any positive df, as Welch's)."""
+    tail = 0.5 * regularized_beta(df / 2, 0.5, df / (df + t * t))
+    return 1.0 - tail if t > 0 else tail
+
+
+def f_cdf(x: float, d1: float, d2: float) -> float:
+    """P(F ≤ x) for the F distribution with (d1, d2) degrees of freedom."""
+    if x <= 0:
+        return 0.0
+    return regularized_beta(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2))
+
+
+def _invert(cdf, p: float, low: float, high: float) -> float:
+    while cdf(high) < p:  # widen until the quantile is inside
+        low, high = high, high * 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if cdf(middle) < p:
+            low = middle
+        else:
+            high = middle
+        if high - low < 1e-12 * max(1.0, high):
+            break
+    return (low + high) / 2
+
+
+@functools.lru_cache(maxsize=1024)
+def t_quantile(p: float, df: float) -> float:
+    """The t with P(T ≤ t) = p (0.975 and 4 degrees of freedom: 2.776)."""
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    return _invert(lambda t: t_cdf(t, df), p, 0.0, 16.0)
+
+
+@functools.lru_cache(maxsize=1024)
+def f_quantile(p: float, d1: float, d2: float) -> float:
+    """The x with P(F ≤ x) = p for the F distribution with (d1, d2) degrees of freedom."""
+    return _invert(lambda x: f_cdf(x, d1, d2), p, 0.0, 8.0)
+
+
+def _upper() -> float:
+    return 1 - (1 - CONFIDENCE) / 2  # 0.975
+
+
+def mean_interval(n: int, mean: Fraction | float | None, sd: float | None) -> Interval | None:
+    """The t-based 95 % interval of a group's mean: mean ± t(0.975, n − 1) × SD ÷ √n, kept
+    inside the 1–5 scale (a mean cannot lie outside it). None below two respondents."""
+    if mean is None or sd is None or n < 2:
+        return None
+    half = t_quantile(_upper(), n - 1) * sd / math.sqrt(n)
+    centre = float(mean)
+    return Interval(max(SCALE_MIN, centre - half), min(SCALE_MAX, centre + half))
+
+
+def difference_interval(first: GroupResult, second: GroupResult) -> Interval | None:
+    """Welch's 95 % interval of first's mean minus second's: the difference ± t × √(s₁²/n₁ +
+    s₂²/n₂), with the Welch–Satterthwaite degrees of freedom. Both groups must have figures.
+    When neither has any spread the difference is exact (an interval of one point)."""
+    if first.mean is None or second.mean is None or first.sd is None or second.sd is None:
+        return None
+    difference = float(first.mean - second.mean)
+    v1, v2 = first.sd**2 / first.n, second.sd**2 / second.n
+    if v1 + v2 == 0:
+        return Interval(difference, difference)
+    df = (v1 + v2) ** 2 / (v1**2 / (first.n - 1) + v2**2 / (second.n - 1))
+    half = t_quantile(_upper(), df) * math.sqrt(v1 + v2)
+    return Interval(difference - half, difference + half)
+
+
+def clearly_different(first: GroupResult, second: GroupResult) -> bool:
+    """Is the difference of the two means more than its uncertainty (Welch's interval, as
+    shown, leaves out 0)? Otherwise it may be noise."""
+    interval = difference_interval(first, second)
+    return interval is not None and interval.excludes_zero
+
+
+def alpha_interval(alpha: float | None, n: int, items: int) -> Interval | None:
+    """Feldt's 95 % interval of Cronbach's alpha from ``n`` complete responses to ``items``
+    statements: 1 − (1 − alpha) × F(0.975) up to 1 − (1 − alpha) × F(0.025), with F on
+    (n − 1, (n − 1)(items − 1)) degrees of freedom."""
+    if alpha is None or n < 2 or items < 2:
+        return None
+    d1, d2 = n - 1, (n - 1) * (items - 1)
+    return Interval(
+        1 - (1 - alpha) * f_quantile(_upper(), d1, d2),
+        1 - (1 - alpha) * f_quantile(1 - _upper(), d1, d2),
+    )
+
+
+def alpha_reading(interval: Interval | None) -> str | None:
+    """Do a characteristic's statements hang together? Yes when Feldt's interval, as shown,
+    lies wholly at or above ALPHA_LOW; no when wholly below; otherwise it cannot tell yet."""
+    if interval is None:
+        return None
+    low = Decimal(str(ALPHA_LOW))
+    if interval.shown_low >= low:
+        return ALPHA_HANGS_TOGETHER
+    if interval.shown_high < low:
+        return ALPHA_DOES_NOT
+    return ALPHA_UNCLEAR
+
+
+def mean_of_means(means: Iterable[Fraction]) -> Fraction | None:
+    """The mean of groups' means, each group counting once whatever its size (exact)."""
+    means = list(means)
+    return sum(means, Fraction(0)) / len(means) if means else None

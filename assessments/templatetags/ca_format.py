@@ -44,6 +44,14 @@ def decimals(value, places) -> str:
 
 
 @register.filter
+def interval(value) -> str:
+    """A 95 % interval (``scoring.Interval``) as "2.52 to 4.48", each end as a score is shown
+    (two decimals, halves up), a minus sign where an end is below zero; an en dash when there
+    is none."""
+    return "–" if value is None else value.text
+
+
+@register.filter
 def get_item(mapping, key):
     """``mapping[key]`` in a template (None when absent)."""
     return mapping.get(key)

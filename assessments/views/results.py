@@ -77,6 +77,7 @@ class ChartRow:
     total: group_results.Figure
     previous: float | None
     teams: list[group_results.Figure]
+    once: group_results.EachTeamOnce | None = None  # the mean with every team counting once
 
 
 @facilitator_view(methods=("GET", "HEAD"))
@@ -103,6 +104,7 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
                 {"key": row.key, "on": row.key in chosen, "figure": row.figures[c.number]}
                 for row in team_rows
             ],
+            once=group_results.each_team_once(figures, c.number),
         )
         for c in page.characteristics
     ]
@@ -118,7 +120,7 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
         figures, all_modes, {m.slug for m in plan.declared}
     )
     reliability = [
-        (by_number[c.number], *figures.alpha.get(c.number, (None, 0)))
+        (by_number[c.number], group_results.reliability(figures, c.number))
         for c in figures.characteristics
     ]
     since = _since_previous(page, chart_rows)
@@ -140,7 +142,7 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             differ=[(c, n) for c, n in differ if n],
             alignment=alignment,
             reliability=reliability,
-            alpha_low=scoring.ALPHA_LOW,
+            team_left_out=any(row.once.left_out for row in chart_rows if row.once.mean is not None),
             alpha_min=max(scoring.ALPHA_MIN_RESPONSES, page.round.min_group_size),
             since=since,
             since_edition_changed=bool(page.previous)
@@ -230,6 +232,7 @@ def heatmap(request: HttpRequest, access: Access, round_id: int) -> HttpResponse
             sort=sort,
             order=order,
             characteristic_columns=columns[2:],
+            high_dont_know=scoring.HIGH_DONT_KNOW,
         ),
     )
 
@@ -265,7 +268,6 @@ def characteristic(
         comments, comment_count = snapshot_comments(
             page.round, number, show_all=request.GET.get("comments") == "all"
         )
-    alpha, alpha_n = figures.alpha.get(number, (None, 0))
     learn = next(
         (item for item in group_results.learn_from(figures) if item.number == number), None
     )
@@ -288,9 +290,8 @@ def characteristic(
             high_dont_know=[d for d in distributions if d["d"].high_dont_know],
             comments=comments,
             comment_count=comment_count,
-            alpha=alpha,
-            alpha_n=alpha_n,
-            alpha_low=scoring.ALPHA_LOW,
+            sure=group_results.reliability(figures, number) if figures.shown else None,
+            many_dont_know=scoring.HIGH_DONT_KNOW,
             alpha_min=max(scoring.ALPHA_MIN_RESPONSES, page.round.min_group_size),
             learn=learn,
             examples=examples,
@@ -374,5 +375,7 @@ def export_csv(request: HttpRequest, access: Access, round_id: int) -> HttpRespo
         writer.writerows(group_results.export_rows(page.figures))
     else:
         note = f"No figures yet: fewer than {page.round.min_group_size} responses submitted."
-        writer.writerow([""] * (len(group_results.CSV_HEADER) - 1) + [note])
+        row = [""] * len(group_results.CSV_HEADER)
+        row[group_results.CSV_HEADER.index("Note")] = note
+        writer.writerow(row)
     return response

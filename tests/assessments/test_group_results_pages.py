@@ -266,7 +266,9 @@ def test_views_differ_and_learn_from(open_round, fred):
     assert "Views differ" in html
     learn = client.get(url("results_learn", open_round)).content.decode()
     section = learn[learn.index('id="learn-3"') :].split("</section>")[0]
-    assert "<strong>Acute Trust</strong>: 5.00 (n=5)" in section
+    # Acute Trust (all 5) is clearly above everyone's 3.33: Welch's interval of the difference
+    # leaves out 0 (the team has no spread: the collaboration’s 15 set it, 0.69 to 2.64).
+    assert "<strong>Acute Trust</strong>: 5.00 (n=5; difference 0.69 to 2.64)" in section
     assert "Community Services (1.00)" in section
 
 

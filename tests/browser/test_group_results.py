@@ -576,7 +576,10 @@ def test_the_four_questions_are_answered_on_screen(page: Page, live_server, resu
     page.wait_for_url("**/results/learn-from/")
     governance = page.get_by_role("region", name=re.compile(rf"^{GOVERNANCE}\. .*overnance"))
     expect(governance).to_contain_text("Teams at least 0.5 above it")
-    expect(governance.locator("li")).to_have_text(["Acute Trust: 5.00 (n=7)"])
+    # Above by more than the uncertainty: Welch's interval of the difference leaves out 0.
+    expect(governance.locator("li")).to_have_text(
+        ["Acute Trust: 5.00 (n=7; difference 1.26 to 2.64)"]
+    )
     expect(governance).to_contain_text("could talk to them: Community Services (2.00)")
 
 
