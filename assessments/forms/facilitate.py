@@ -177,9 +177,7 @@ class RoundForm(forms.Form):
         },
     )
 
-    def __init__(
-        self, *args, current_version=None, edition_locked=False, k_floor=None, **kwargs
-    ):
+    def __init__(self, *args, current_version=None, edition_locked=False, k_floor=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["framework_version"]
         field.queryset = version_choices(current_version)

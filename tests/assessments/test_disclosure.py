@@ -146,9 +146,7 @@ def test_what_goes_moves_every_count_by_0_or_at_least_k_and_is_the_most_that_can
     rng = random.Random(seed)
     k = rng.choice([2, 3, 5])
     keys = ["t1", "t2", "t3", "g1", "g2", "c1"]
-    waiting = [
-        tuple(key for key in keys if rng.random() < 0.4) for _ in range(rng.randint(0, 14))
-    ]
+    waiting = [tuple(key for key in keys if rng.random() < 0.4) for _ in range(rng.randint(0, 14))]
     going = releasable(waiting, k=k)
     for key in keys:
         gained = sum(1 for index in going if key in waiting[index])

@@ -83,8 +83,8 @@ def test_counts_of_k_or_more_are_shown_with_response_rates(vera, links, content,
     # team's figures by one person.
     assert _row(html, "Community Services")[:3] == ["10 to 14", "5 to 9", "5"]
     assert _row(html, "Social Care")[:3] == ["5 to 9", "5 to 9", "5"]
-    assert (
-        "Everyone: 20 to 24 started, 15 to 19 submitted, 15 counted in the results." in _text(html)
+    assert "Everyone: 20 to 24 started, 15 to 19 submitted, 15 counted in the results." in _text(
+        html
     )
     assert _row(html, "Clinician") == ["5 to 9", "5 to 9", "5"]
     assert _row(html, "Carer") == ["15 to 19", "10 to 14", "10"]
