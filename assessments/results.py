@@ -495,10 +495,10 @@ def group_results_page(round, user) -> GroupResultsPage:
     if snapshot is not None and figures.shown:
         # The charts depend on the snapshot and on which teams and groups the breakdowns list
         # (a new team can change what disclosure hides): rebuilt when any of these changes.
-        key = f"2:{snapshot.responses}:{sorted(t.pk for t in teams)}:{offered}"
+        key = f"3:{snapshot.moves}:{sorted(t.pk for t in teams)}:{offered}"
         if not snapshot.figures or snapshot.figures.get("key") != key:
             snapshot.figures = {**_build_charts(round, figures, characteristics), "key": key}
-            RoundSnapshot.objects.filter(pk=snapshot.pk, responses=snapshot.responses).update(
+            RoundSnapshot.objects.filter(pk=snapshot.pk, moves=snapshot.moves).update(
                 figures=snapshot.figures
             )
         charts = snapshot.figures

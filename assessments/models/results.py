@@ -1,12 +1,13 @@
 """What the group results pages read: per-round rollups and the snapshot facilitators see.
 
 - ``RoundRollup``: the round's live sums (``assessments.rollups``), one row per round, updated in
-  the transaction that submits a response. Never shown as such.
-- ``RoundSnapshot``: what facilitators see. While a round is open it moves only when at least the
-  round's minimum group size of new responses have been submitted since it last moved, so that
-  comparing the page before and after one submission reveals nobody's answers
-  (``services.results``). It keeps a copy of the rollup, the comments of the responses it
-  includes, and the chart figures built from it (built once per move, not per request).
+  the transaction that submits a response, and the parts of submitted responses still waiting
+  to be added to the figures. Never shown as such.
+- ``RoundSnapshot``: what facilitators see: the sums of the parts added so far. A part is added
+  only together with at least k others that change the same figures
+  (``disclosure.releasable``), so that comparing any two states of any page reveals nobody's
+  answers (``services.results``, docs/privacy.md). It keeps the comments of the responses it
+  counts, and the chart figures built from it (built once per move, not per request).
 - ``ResultsPreference``: a facilitator's choice, per round, to show teams as Team A, B, …
 """
 
@@ -25,6 +26,9 @@ class RoundRollup(models.Model):
     )
     responses = models.PositiveIntegerField(default=0)
     data = models.JSONField(default=dict)
+    # The submitted responses' parts not in the snapshot yet (``rollups.waiting_entry``), with
+    # no response id: which part of whom waits is nobody's business but the rule's.
+    waiting = models.JSONField(default=list)
 
     class Meta:
         constraints = [
@@ -41,8 +45,9 @@ class RoundSnapshot(models.Model):
     round = models.OneToOneField(
         Round, on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
     )
-    responses = models.PositiveIntegerField(default=0)
+    responses = models.PositiveIntegerField(default=0)  # counted in the figures
     taken_on = models.DateField()
+    moves = models.PositiveIntegerField(default=0)  # how often it has moved: keys its charts
     data = models.JSONField(default=dict)
     # {"c<characteristic number>": [comment text, ...]} in random order, from the included
     # responses. Pages read one characteristic's list (a JSON key lookup), never the whole.

@@ -1,21 +1,25 @@
 """Keeping the per-round rollups and the facilitators' snapshot up to date.
 
 ``rollup_add_response`` runs in the transaction that submits a response: it locks the round's
-rollup row (concurrent submissions to one round queue there for a moment), adds the response,
-and moves the snapshot when it is due. ``results_rebuild`` recomputes both from the answers, for
-rounds that had responses before there were rollups (and for data loaded in bulk).
+rollup row (concurrent submissions to one round queue there for a moment), adds the response to
+the live sums and to the parts waiting for the snapshot, and adds to the snapshot every waiting
+part that may go. ``results_rebuild`` recomputes both from the answers, for rounds that had
+responses before there were rollups (and for data loaded in bulk).
 
-**When the snapshot moves.** Only when at least the round's minimum group size k of responses
-have been submitted since it last moved, open or closed. Closing a round does not force it: a
-closed round whose last fewer-than-k responses never reached the snapshot keeps showing the
-figures without them (the page says how many are left out), because showing them would let
-anyone who saw the figures before work out those few people's answers by comparing.
+**When the snapshot moves.** A response's parts (its count, its score on each characteristic,
+its answer to each statement, ...) are added to the figures only with at least k (the round's
+minimum group size) other people's parts that change the same figures: the same team's and the
+same stakeholder group's rows as well as everyone's (``disclosure.releasable``). So every figure
+a facilitator can read, on any page, chart, export or report, and any count, moves by nobody or
+by at least k people between any two moments (docs/privacy.md). Closing a round forces nothing:
+parts still waiting then stay out, and the pages say how many responses are not counted yet.
 """
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,9 +54,21 @@ def _locked_rollup(round_id: int) -> RoundRollup:
     return rollup
 
 
+def _comments_of(response_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
+    """Each response's comments, by characteristic key (``comment_key``)."""
+    comments: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    rows = Comment.objects.filter(response_id__in=response_ids).values_list(
+        "response_id", "characteristic__number", "text"
+    )
+    for response_id, number, text in rows:
+        comments[response_id][comment_key(number)].append(text)
+    return comments
+
+
 @transaction.atomic
 def rollup_add_response(*, response: Response, round: Round) -> None:
-    """Add a just-submitted response to its round's rollup; move the snapshot if due."""
+    """Add a just-submitted response to its round's rollup and to the parts waiting for the
+    snapshot; move the snapshot if any part may go."""
     rollup = _locked_rollup(round.pk)
     answers = dict(
         Answer.objects.filter(response_id=response.pk).values_list("indicator_id", "value")
@@ -62,13 +78,15 @@ def rollup_add_response(*, response: Response, round: Round) -> None:
             "valuemode_id"
         )
     ).values_list("slug", flat=True)
-    cell = rollups.response_cell(structure_of(round.framework_version_id), answers, modes)
-    rollups.add_response(
-        rollup.data, rollups.cell_key(response.team_id, response.stakeholder_group), cell
-    )
+    structure = structure_of(round.framework_version_id)
+    cell = rollups.response_cell(structure, answers, modes)
+    key = rollups.cell_key(response.team_id, response.stakeholder_group)
+    rollups.add_response(rollup.data, key, cell)
     rollup.responses += 1
-    rollup.save(update_fields=["data", "responses"])
-    snapshot_move_if_due(round=round, rollup=rollup)
+    comments = _comments_of([response.pk]).get(response.pk, {})
+    rollup.waiting.append(rollups.waiting_entry(structure, key, cell, comments))
+    snapshot_release(round=round, rollup=rollup, structure=structure)
+    rollup.save(update_fields=["data", "responses", "waiting"])
 
 
 def comment_key(number: int) -> str:
@@ -77,35 +95,27 @@ def comment_key(number: int) -> str:
     return f"c{number}"
 
 
-def _comments(round: Round) -> dict[str, list[str]]:
-    comments: dict[str, list[str]] = defaultdict(list)
-    rows = Comment.objects.filter(
-        response__round=round, response__status=Response.Status.SUBMITTED
-    ).values_list("characteristic__number", "text")
-    for number, text in rows:
-        comments[comment_key(number)].append(text)
-    for texts in comments.values():
-        random.shuffle(texts)  # nothing in the snapshot orders responses in time
-    return dict(comments)
-
-
-def snapshot_move_if_due(*, round: Round, rollup: RoundRollup) -> bool:
-    """Copy the rollup into the snapshot if at least k responses arrived since it last moved.
-    The caller holds the rollup's lock."""
-    snapshot = RoundSnapshot.objects.filter(round_id=round.pk).first()
-    included = snapshot.responses if snapshot else 0
-    if rollup.responses - included < round.min_group_size:
-        return False
-    RoundSnapshot.objects.update_or_create(
-        round_id=round.pk,
-        defaults={
-            "responses": rollup.responses,
-            "taken_on": timezone.localdate(),
-            "data": rollup.data,
-            "comments": _comments(round),
-            "figures": None,
-        },
+def snapshot_release(
+    *, round: Round, rollup: RoundRollup, structure: rollups.Structure | None = None
+) -> bool:
+    """Add to the snapshot every waiting part that may go (``rollups.release``), and take it off
+    ``rollup.waiting`` (the caller saves the rollup). The caller holds the rollup's lock."""
+    structure = structure or structure_of(round.framework_version_id)
+    snapshot = RoundSnapshot.objects.filter(round_id=round.pk).first() or RoundSnapshot(
+        round_id=round.pk, data=rollups.empty(), comments={}
     )
+    rollup.waiting, moved = rollups.release(
+        structure, snapshot.data, snapshot.comments, rollup.waiting, k=round.min_group_size
+    )
+    if not moved:
+        return False
+    for texts in snapshot.comments.values():
+        random.shuffle(texts)  # nothing in the snapshot orders responses in time
+    snapshot.responses = rollups.counted(snapshot.data)
+    snapshot.taken_on = timezone.localdate()
+    snapshot.moves += 1
+    snapshot.figures = None
+    snapshot.save()
     # Later rounds draw this one as their "previous round": their charts are rebuilt too.
     RoundSnapshot.objects.filter(
         round__collaboration_id=round.collaboration_id, round__opens_on__gt=round.opens_on
@@ -128,12 +138,20 @@ def results_rebuild(*, round: Round) -> RoundRollup:
         response__in=submitted
     ).values_list("response_id", "valuemode__slug"):
         modes[response_id].append(slug)
-    rows = submitted.order_by().values_list("pk", "team_id", "stakeholder_group")
-    rollup.data = rollups.rebuild(
-        structure_of(round.framework_version_id),
-        ((team, group, answers[pk], modes[pk]) for pk, team, group in rows),
-    )
+    rows = list(submitted.order_by().values_list("pk", "team_id", "stakeholder_group"))
+    random.shuffle(rows)  # the waiting parts keep no submission order
+    structure = structure_of(round.framework_version_id)
+    comments = _comments_of(pk for pk, _, _ in rows)
+    rollup.data = rollups.empty()
+    rollup.waiting = []
+    for pk, team, group in rows:
+        key = rollups.cell_key(team, group)
+        cell = rollups.response_cell(structure, answers[pk], modes[pk])
+        rollups.add_response(rollup.data, key, cell)
+        rollup.waiting.append(rollups.waiting_entry(structure, key, cell, comments.get(pk, {})))
     rollup.responses = len(rows)
+    # The snapshot starts again from nothing: what it showed before was built by other rules.
+    RoundSnapshot.objects.filter(round_id=round.pk).delete()
+    snapshot_release(round=round, rollup=rollup, structure=structure)
     rollup.save()
-    snapshot_move_if_due(round=round, rollup=rollup)
     return rollup
