@@ -23,7 +23,7 @@ from fractions import Fraction
 from itertools import combinations
 
 from assessments import disclosure, rollups, scoring
-from assessments.disclosure import FEWER_THAN_K, NOT_SHOWN, SHOWN, Cell
+from assessments.disclosure import EMPTY, FEWER_THAN_K, NOT_SHOWN, SHOWN, Cell
 
 TEAMS = "teams"
 GROUPS = "groups"
@@ -52,6 +52,10 @@ class Figure:
     @property
     def shown(self) -> bool:
         return self.state == SHOWN
+
+    @property
+    def empty(self) -> bool:
+        return self.state == EMPTY
 
     @property
     def mean(self) -> Fraction | None:
@@ -126,8 +130,10 @@ def _breakdown(
     counts = {key: cell["n"] for key, cell in cells.items()}
     count_cells, safe = disclosure.protect_table(counts, k=k, total=total)
     if not safe:
+        # Hidden whole, empty rows too: "not shown" beside "no responses yet" would say which
+        # rows hold somebody, and with the total, how many.
         count_cells = {key: Cell(NOT_SHOWN) for key in counts}
-    forced = {key for key, cell in count_cells.items() if not cell.shown}
+    forced = {key for key, cell in count_cells.items() if not (cell.shown or cell.empty)}
     figures: dict[str, dict[int, Figure]] = {key: {} for key in cells}
     for characteristic in characteristics:
         number = characteristic.number
@@ -214,7 +220,7 @@ def build(
         if disclosure.may_show(n, k):
             total[c.number] = _figure(everyone, c.number, strength_min, developing_min)
         else:
-            total[c.number] = Figure(FEWER_THAN_K)
+            total[c.number] = Figure(EMPTY if n == 0 else FEWER_THAN_K)
     result.total = total
 
     split = {key: rollups.split_key(key) for key in cell_keys}
@@ -564,6 +570,7 @@ def export_rows(figures: RoundFigures) -> list[list[str]]:
         return []  # fewer than k responses: no row at all (the view says so)
     k = figures.k
     reasons = {
+        EMPTY: "no responses counted yet",
         FEWER_THAN_K: f"fewer than {k} responses",
         NOT_SHOWN: "not shown (so that a smaller group cannot be worked out)",
     }

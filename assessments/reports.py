@@ -347,7 +347,10 @@ def summary_sentences(
     teams = [row for row in figures.teams.rows if row.key != "team:-"]
     if teams:
         with_figures = sum(1 for row in teams if any(f.shown for f in row.figures.values()))
-        why = f"fewer than {k} responses, or hidden so that a smaller team cannot be worked out"
+        why = (
+            f"fewer than {k} responses counted so far, or hidden so that a smaller team "
+            "cannot be worked out"
+        )
         if with_figures == len(teams):
             sentences.append(f"All {_count(len(teams), 'team')} have figures of their own.")
         elif with_figures == 0:
@@ -355,7 +358,7 @@ def summary_sentences(
         else:
             sentences.append(
                 f"{_count(with_figures, 'team', capital=True)} of {len(teams)} "
-                f"{'has' if with_figures == 1 else 'have'} figures of their own; "
+                f"{'has figures of its' if with_figures == 1 else 'have figures of their'} own; "
                 f"the others have {why}."
             )
     return sentences

@@ -22,7 +22,7 @@ from datetime import date
 from fractions import Fraction
 
 from assessments import scoring
-from assessments.disclosure import FEWER_THAN_K, NOT_SHOWN, SHOWN
+from assessments.disclosure import EMPTY, FEWER_THAN_K, NOT_SHOWN, SHOWN
 from assessments.group_results import Figure, RoundFigures
 
 NOT_IN_ROUND = "absent"  # the team, group or characteristic was not part of that round
@@ -48,7 +48,7 @@ class TrendRound:
 
 @dataclass(frozen=True)
 class Point:
-    state: str  # SHOWN, FEWER_THAN_K, NOT_SHOWN, NOT_IN_ROUND or ROUND_TOO_SMALL
+    state: str  # SHOWN, EMPTY, FEWER_THAN_K, NOT_SHOWN, NOT_IN_ROUND or ROUND_TOO_SMALL
     mean: Fraction | None = None
     n: int | None = None
     band: str | None = None
@@ -67,6 +67,7 @@ class Point:
     def reason(self) -> str:
         return {
             SHOWN: "",
+            EMPTY: "no responses counted yet",
             FEWER_THAN_K: f"fewer than {self.k} respondents",
             NOT_SHOWN: "not shown, so that a smaller group cannot be worked out",
             NOT_IN_ROUND: "not in this round",
