@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments import group_results
 from assessments.demo import DEMO_FACILITATOR, DEMO_GOVERNANCE_LEADER, DEMO_TEAMS, demo_load
-from assessments.disclosure import FEWER_THAN_K
+from assessments.disclosure import EMPTY
 from assessments.models import (
     Answer,
     Collaboration,
@@ -119,7 +119,9 @@ def test_the_demo_rounds_hold_about_150_submitted_responses_with_rollups_and_sna
     for round in Round.objects.all():
         count = submitted.filter(round=round).count()
         assert count >= 40
-        assert RoundSnapshot.objects.get(round=round).responses == count
+        # The results count all but the few still waiting for others from their team or
+        # stakeholder group (docs/privacy.md).
+        assert 0.8 * count <= RoundSnapshot.objects.get(round=round).responses <= count
         assert RoundRollup.objects.get(round=round).responses == count
         # Every team and several stakeholder groups answered.
         assert set(submitted.filter(round=round).values_list("team", flat=True)) == set(
@@ -148,18 +150,18 @@ def _figures(round):
 def test_every_group_results_view_of_the_open_round_has_something_to_show(content):
     round = demo_load()
     figures = _figures(round)
-    assert figures.shown and figures.responses == round.responses.count()
+    assert figures.shown and figures.responses <= round.responses.count()
     numbers = [c.number for c in figures.characteristics]
 
     # Views differ on the indicators of at least one characteristic.
     assert any(group_results.views_differ(figures, number) for number in numbers)
 
-    # Carers answered, but fewer than the minimum group size: their row is hidden.
+    # Carers answered, but fewer than the minimum group size: they are not counted yet.
     rows = {row.key: row for row in figures.groups.rows}
     carers = rows[f"group:{StakeholderGroup.CARER}"]
     assert 0 < round.responses.filter(stakeholder_group=StakeholderGroup.CARER).count() < 5
-    assert carers.responses.state == FEWER_THAN_K
-    assert all(figure.state == FEWER_THAN_K for figure in carers.figures.values())
+    assert carers.responses.state == EMPTY
+    assert all(figure.state == EMPTY for figure in carers.figures.values())
 
     # Patients see some characteristic noticeably lower than partner staff.
     patients = rows[f"group:{StakeholderGroup.PATIENT}"]

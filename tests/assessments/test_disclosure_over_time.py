@@ -13,7 +13,9 @@ consecutive observations:
 * every number is about exactly the people it claims (the figures are recomputed from them);
 * for any two numbers of the same kind, one about people A and one about people B with B
   inside A, at either moment or one at each, A minus B (what subtracting them gives) is nobody
-  or at least k people: by difference of sums, of n's or of counts;
+  or at least k people: by difference of sums, of n's or of counts. (A team's number against a
+  stakeholder group's is left out: the pages never cross the two, so a facilitator cannot know
+  that one lies inside the other without knowing who is who; see docs/privacy.md, limits.)
 * the same holds for everyone minus the rows shown in a breakdown (and its change over time).
 
 Removing the rule (``disclosure.releasable`` letting every part go at once) makes it fail.
@@ -191,6 +193,19 @@ def observe(k, structure, people, added, team_count):
     return seen
 
 
+def _breakdown(label):
+    return "team" if "team:" in label else "group" if "group:" in label else "everyone"
+
+
+def _comparable(label_a, label_b):
+    """Pairs whose people a facilitator knows to be nested from what the app shows: a row and
+    itself at another moment, everyone and any row, and the rows and complements of one
+    breakdown. (A team and a stakeholder group are never shown crossed: whether one lies inside
+    the other is not something the pages tell; docs/privacy.md, limits.)"""
+    kinds = {_breakdown(label_a), _breakdown(label_b)}
+    return label_a == label_b or "everyone" in kinds or len(kinds) == 1
+
+
 def _check(k, before, after):
     """No two numbers of a kind, at either moment, subtract to fewer than k people."""
     by_kind = defaultdict(list)
@@ -202,6 +217,8 @@ def _check(k, before, after):
             for moment_b, label_b, b in numbers:
                 if "after" not in (moment_a, moment_b) or a is b or not b <= a:
                     continue
+                if not _comparable(label_a, label_b):
+                    continue
                 difference = len(a - b)
                 assert difference == 0 or difference >= k, (
                     f"{kind}: {label_a} ({moment_a}) minus {label_b} ({moment_b}) is about "
@@ -210,7 +227,7 @@ def _check(k, before, after):
 
 
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -129,7 +129,7 @@ def test_before_k_responses_no_figure_is_shown(open_round, vera):
         assert "plotly" not in html.split("</head>")[1]  # no chart library without charts
 
 
-def test_a_small_team_shows_no_figure_and_a_complement_is_hidden_with_it(open_round, vera):
+def test_a_small_teams_responses_wait_and_no_complement_need_be_hidden(open_round, vera):
     fill(open_round, {"Acute Trust": 8, "Community Services": 6, "Social Care": 2})
     html = signed_in(vera).get(url("results_heatmap", open_round)).content.decode()
     table = html[html.index('<caption id="heatmap-caption-1"') :]
@@ -138,11 +138,12 @@ def test_a_small_team_shows_no_figure_and_a_complement_is_hidden_with_it(open_ro
         re.search(r'<th scope="row">([^<]*)</th>', row).group(1): row
         for row in re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table, re.S)
     }
-    assert "fewer than 5" in rows["Social Care"] and "band band-" not in rows["Social Care"]
-    # Social Care alone hidden would be the collaboration minus the other two: one more hidden.
-    assert "not shown" in rows["Community Services"]
-    assert "band band-" not in rows["Community Services"]
+    # Social Care's two are not counted yet (nor the last three of Acute Trust, nor the last of
+    # Community Services): every row counts nobody or at least 5, so none is hidden.
+    assert "no responses yet" in rows["Social Care"] and "band band-" not in rows["Social Care"]
+    assert rows["Community Services"].count("band band-") == 8
     assert rows["Acute Trust"].count("band band-") == 8
+    assert re.search(r"<td>5</td>", rows["Acute Trust"]) and "not shown" not in table
 
 
 def test_chart_and_table_show_the_same_collaboration_figures(open_round, fred):
@@ -168,14 +169,16 @@ def test_chart_and_table_show_the_same_collaboration_figures(open_round, fred):
     assert sorted(v[0] for v in team_values.values()) == [2.0, 3.0, 4.0]
 
 
-def test_a_team_without_responses_hides_the_team_breakdown_rather_than_pin_it(open_round, fred):
-    # Acute 5 and Community hidden (5) would leave Social Care pinned to 0 by subtraction.
+def test_a_team_without_responses_is_named_as_empty_and_hides_nobody(open_round, fred):
+    # A group of nobody reveals nobody's answers: the two teams of 5 are shown beside it.
     fill(open_round, {"Acute Trust": 5, "Community Services": 5})
     html = signed_in(fred).get(url("results_overview", open_round)).content.decode()
     figure = json_block(html, "radar-figure")
-    assert not [t for t in figure["data"] if str(t.get("meta", "")).startswith("team:")]
+    assert len([t for t in figure["data"] if str(t.get("meta", "")).startswith("team:")]) == 2
     heatmap = signed_in(fred).get(url("results_heatmap", open_round)).content.decode()
-    assert "Not shown yet: with the responses so far, showing any teams" in heatmap
+    assert "Not shown yet: with the responses so far, showing any teams" not in heatmap
+    social = heatmap.split('<th scope="row">Social Care</th>')[1].split("</tr>")[0]
+    assert "no responses yet" in social and "band band-" not in social
 
 
 def test_team_overlays_switch_on_without_javascript(open_round, fred):

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from assessments import rollups, scoring
-from assessments.disclosure import FEWER_THAN_K, NOT_SHOWN, SHOWN
+from assessments.disclosure import EMPTY, FEWER_THAN_K, NOT_SHOWN, SHOWN
 from assessments.group_results import (
     CharacteristicInfo,
     RoundFigures,
@@ -252,22 +252,22 @@ OUTSIDE_ROWS = ("team:-", "group:-")  # rows that appear only when someone is in
 
 
 def _reader_pins(breakdown, counts, k, total, *, figure_states=False, row_presence=False):
-    """The small groups (true count under k) whose hidden count a reader could pin to 0, or to 1
-    or more, from the shown cells, the total and the rule: a cell reading "fewer than k" holds
-    0..k-1, one "not shown" k..total, and in a table hidden whole any cell may hold anything but
-    what its state says. Brute force over every assignment of the hidden cells that adds up.
+    """The small groups (true count 1 to k-1) whose hidden count a reader could pin to one value
+    from the shown cells, the total and the rule: an empty cell holds 0, one reading "fewer than
+    k" 1..k-1, one "not shown" k..total, and in a table hidden whole any cell may hold anything.
+    Brute force over every assignment of the hidden cells that adds up.
 
     A sharper reader also uses the rows' figure states (``figure_states``: a figure "not shown",
     hidden only to protect another, has at least k respondents behind it) and which rows are
     there at all (``row_presence``: the rows for responses without a team or group appear only
     when there are some)."""
     rows = breakdown.rows
-    hidden = [row for row in rows if not row.responses.shown]
+    hidden = [row for row in rows if not (row.responses.shown or row.responses.empty)]
     remaining = total - sum(row.responses.value for row in rows if row.responses.shown)
 
     def possible(row):
         if row.responses.state == FEWER_THAN_K:
-            low, high = 0, k - 1
+            low, high = 1, k - 1
         else:
             assert row.responses.state == NOT_SHOWN, row
             low, high = (0, total) if breakdown.hidden_whole else (k, total)
@@ -283,15 +283,15 @@ def _reader_pins(breakdown, counts, k, total, *, figure_states=False, row_presen
 
     pinned = []
     for row in hidden:
-        if counts[row.key] >= k:
-            continue  # at least k: nothing to protect
+        if counts[row.key] >= k or counts[row.key] == 0:
+            continue  # at least k, or nobody: nothing to protect
         low, high = possible(row)
         others = _sums_reachable([possible(o) for o in hidden if o is not row])
         values = [
             v for v in range(low, high + 1) if v <= remaining and others >> (remaining - v) & 1
         ]
         assert counts[row.key] in values, ("the rule does not fit the truth", row.key, values)
-        if min(values) > 0 or max(values) < 1:
+        if len(values) == 1:
             pinned.append((row.key, values))
     return pinned
 
@@ -361,7 +361,7 @@ def _report_heatmap_matches_the_pages(figures):
     from tests.assessments.heatmap_html import heatmap_tables
 
     k, numbers = figures.k, [c.number for c in figures.characteristics]
-    words = {FEWER_THAN_K: f"fewer than {k}", NOT_SHOWN: "not shown"}
+    words = {EMPTY: "no responses yet", FEWER_THAN_K: f"fewer than {k}", NOT_SHOWN: "not shown"}
 
     def check(text, cell, where, *, figure=True):
         if cell.shown:
@@ -372,7 +372,8 @@ def _report_heatmap_matches_the_pages(figures):
             else:
                 assert cell.value >= k and text == str(cell.value), where
         else:
-            assert text.startswith(words[cell.state]), (where, text)
+            said = "none yet" if figure and cell.state == EMPTY else words[cell.state]
+            assert text.startswith(said), (where, text)
             assert not re.search(r"\d", text.replace(str(k), "", 1)), (where, text)
 
     html = render_to_string("reports/_heatmap.html", reports.heatmap_context(figures))
@@ -431,8 +432,9 @@ def test_group_results_never_show_or_give_away_a_figure_about_fewer_than_k(round
         if figure.shown:
             _check_figure(round_, figure, round_.responses, number, ("total", number))
         else:
-            assert figure.state == FEWER_THAN_K and figure.result is None
-            assert len(_scored(round_.responses, _ids(round_, number))) < k
+            scored = len(_scored(round_.responses, _ids(round_, number)))
+            assert figure.state == (FEWER_THAN_K if scored else EMPTY), (figure, scored)
+            assert figure.result is None and scored < k
     for breakdown in figures.breakdowns():
         for row in breakdown.rows:
             members = _members(round_, row.key)
@@ -461,9 +463,12 @@ def test_group_results_never_show_or_give_away_a_figure_about_fewer_than_k(round
             if row.responses.shown:
                 assert row.responses.value == counts[row.key] >= k, row
             else:
-                assert row.responses.value is None, row
+                assert row.responses.value == (0 if row.responses.empty else None), row
             if counts[row.key] < k:
                 assert not row.responses.shown, row
+            # Nobody is said to be nobody (unless the table is hidden whole).
+            if not breakdown.hidden_whole:
+                assert row.responses.empty == (counts[row.key] == 0), row
 
         # 5. No hidden small count can be pinned from the shown ones and the total.
         assert _reader_pins(breakdown, counts, k, total, figure_states=True) == [], (
@@ -579,8 +584,7 @@ def test_a_team_of_two_beside_a_team_of_ten_hides_both():
 
 
 def _early_round():
-    """Two teams of 5 and a team with nobody yet: beside the total of 10, any shown count would
-    tell that team 3 is empty, so the team table is hidden whole."""
+    """Two teams of 5 and a team with nobody yet."""
     responses = [Response(t, "partner", ALL_FOURS, ()) for t in (1, 2) for _ in range(5)]
     return responses, _example(5, responses, teams=[1, 2, 3], groups=["partner"])
 
@@ -590,27 +594,22 @@ def _counts(responses, figures, breakdown):
     return {row.key: len(_members(round_, row.key)) for row in breakdown.rows}
 
 
-def test_early_in_a_round_a_table_that_would_give_empty_teams_away_is_hidden_whole():
+def test_a_team_with_nobody_is_named_as_empty_and_hides_nobody():
+    # A group of nobody reveals nobody's answers: the two teams of 5 are shown beside it.
     responses, figures = _early_round()
-    assert figures.teams.hidden_whole
+    assert not figures.teams.hidden_whole
     assert {row.key: row.responses.state for row in figures.teams.rows} == {
-        f"team:{t}": NOT_SHOWN for t in (1, 2, 3)
+        "team:1": SHOWN,
+        "team:2": SHOWN,
+        "team:3": EMPTY,
     }
-    assert not any(f.shown for row in figures.teams.rows for f in row.figures.values())
+    assert all(f.state == EMPTY for f in figures.teams.rows[2].figures.values())
+    assert all(f.shown for row in figures.teams.rows[:2] for f in row.figures.values())
     assert _reader_pins(figures.teams, _counts(responses, figures, figures.teams), 5, 10) == []
-    assert figures.total[1].shown and figures.groups.rows[0].responses.value == 10
-
-
-def test_the_figure_states_of_a_table_hidden_whole_do_not_give_an_empty_team_away():
-    # Teams 1 and 2 reading "not shown" (at least k behind each) beside team 3's "fewer than k"
-    # would pin team 3 to empty: a row whose count is hidden says the same of its figures.
-    responses, figures = _early_round()
-    counts = _counts(responses, figures, figures.teams)
-    assert _reader_pins(figures.teams, counts, 5, 10, figure_states=True) == []
 
 
 def test_the_row_for_responses_without_a_team_pins_nothing_but_that_it_exists():
-    # A deliberate choice (docs/scoring.md): the "No team given" row appears only when someone
+    # A deliberate choice (docs/privacy.md): the "No team given" row appears only when someone
     # skipped the team question, so it tells that somebody did, never who, how many below k, or
     # what they answered. Listing it always would make an empty row that hides a real team in
     # every round where everyone gave a team.
@@ -619,7 +618,8 @@ def test_the_row_for_responses_without_a_team_pins_nothing_but_that_it_exists():
     figures = _example(5, responses, teams=[1], groups=["partner"])
     counts = _counts(responses, figures, figures.teams)
     assert _reader_pins(figures.teams, counts, 5, 12) == []  # the counts alone pin nothing
-    assert _reader_pins(figures.teams, counts, 5, 12, row_presence=True) != []
+    # Its presence says somebody skipped the question, not how many.
+    assert _reader_pins(figures.teams, counts, 5, 12, row_presence=True) == []
     no_team = next(row for row in figures.teams.rows if row.key == "team:-")
     assert not no_team.responses.shown
     assert not any(figure.shown for figure in no_team.figures.values())

@@ -184,7 +184,8 @@ def test_the_summary_names_the_strongest_weakest_and_what_to_work_on_first(
     assert f"lowest on {names[1]} (1.00, a priority)" in page
     assert "Two characteristics are in the priority band (below 3.00)." in page
     assert f"Work first on {names[1]} and {names[2]}." in page
-    assert "No team has figures of its own yet" in page  # one team of three answered
+    # One team of three answered; the two with nobody hide nobody.
+    assert "One team of 3 has figures of its own; the others have fewer than 5" in page
     assert "This report covers 10 submitted responses" in page
 
 
@@ -206,23 +207,22 @@ def test_a_small_team_has_no_figure_and_the_report_hides_what_the_heatmap_hides(
     assert report_cells.keys() == page_cells.keys()
     for key, text in report_cells.items():
         assert page_cells[key] == text or page_cells[key].startswith(text + " "), key
-    assert len(report_cells) == (1 + 3 + 1 + 2) * 9  # collaboration row twice, 3 teams, 2 groups
-    for table, label in (
-        (0, "Social Care"),
-        (0, "Community Services"),
-        (1, "Patient or service user"),
-    ):
-        row = {k: v for k, v in report_cells.items() if k[:2] == (table, label)}
-        assert len(row) == 9
-        assert not any(re.search(r"\d\.\d\d", text) for text in row.values()), row
-    assert report_cells[(0, "Social Care", "Responses")] == "fewer than 5"
-    assert report_cells[(0, "Social Care", "Governance")] == "fewer than 5 responses"
-    assert report_cells[(0, "Community Services", "Governance")].startswith("not shown")
-    assert report_cells[(0, "Acute Trust", "Governance")] == "4.00 Strength n=8"
+    # The collaboration row twice, 3 teams, 1 group: no patient is counted yet, and no group is
+    # offered, so there is no patient row at all.
+    assert len(report_cells) == (1 + 3 + 1 + 1) * 9
+    assert not any(label == "Patient or service user" for _, label, _ in report_cells)
+    row = {k: v for k, v in report_cells.items() if k[:2] == (0, "Social Care")}
+    assert len(row) == 9
+    assert not any(re.search(r"\d\.\d\d", text) for text in row.values()), row
+    # The lone patient is not counted yet; the last 3 of Acute Trust and the last of Community
+    # Services wait too, for others of their team.
+    assert report_cells[(0, "Social Care", "Responses")] == "no responses yet"
+    assert report_cells[(0, "Social Care", "Governance")] == "none yet"
+    assert report_cells[(0, "Community Services", "Governance")] == "3.00 Developing n=5"
+    assert report_cells[(0, "Acute Trust", "Governance")] == "4.00 Strength n=5"
     # In the PDF too: no trace of the lone patient's 1.00 anywhere.
     text = text_of(reader)
-    assert "1.00" not in text and "4.00 Strength n=8" in text
-    assert "fewer than 5 responses" in text
+    assert "1.00" not in text and "4.00 Strength n=5" in text
 
 
 def test_another_collaborations_round_is_a_404_and_strangers_sign_in(

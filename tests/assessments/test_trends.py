@@ -83,7 +83,8 @@ def test_each_characteristics_score_round_after_round_is_the_rounds_own_figure(
     second = make_round(collaboration, content, 1)
     fill(first, {"Acute Trust": 5}, value=2)
     fill(second, {"Acute Trust": 3, "Community Services": 3}, value=4)
-    fill(second, {"Social Care": 4}, value=5)
+    fill(second, {"Social Care": 5}, value=5)
+    fill(second, {"Acute Trust": 2, "Community Services": 2}, value=4)
 
     html = signed_in(fred).get(trends_url(collaboration)).content.decode()
     rows = table_cells(html, "trend-collaboration-table")
@@ -95,8 +96,8 @@ def test_each_characteristics_score_round_after_round_is_the_rounds_own_figure(
             expected = scoring.shown(figures.total[c.number].mean)
             assert cell.startswith(str(expected)), (round.title, c.number, cell)
             assert f"n={figures.total[c.number].result.n}" in cell
-    # 5 twos then 6 fours and 4 fives: 2.00, then 4.40
-    assert rows["1. " + figures.characteristic(1).name] == ["2.00 n=5", "4.40 n=10"]
+    # 5 twos, then 5 fives and 10 fours: 2.00, then 4.33
+    assert rows["1. " + figures.characteristic(1).name] == ["2.00 n=5", "4.33 n=15"]
 
 
 def test_a_team_below_k_in_a_round_has_no_point_and_the_table_says_why(
@@ -115,8 +116,9 @@ def test_a_team_below_k_in_a_round_has_no_point_and_the_table_says_why(
     html = signed_in(fred).get(trends_url(collaboration, c=3)).content.decode()
     teams = table_cells(html, "trend-teams-table")
     assert teams["Acute Trust"] == ["4.00 n=5", "4.00 n=5"]
-    assert teams["Community Services"] == ["4.00 n=5", "– fewer than 5 respondents"]
-    assert teams["Social Care"] == ["– fewer than 5 respondents", "4.00 n=5"]
+    # Fewer than 5 of a team are not counted in the results (docs/privacy.md).
+    assert teams["Community Services"] == ["4.00 n=5", "– no responses counted yet"]
+    assert teams["Social Care"] == ["– no responses counted yet", "4.00 n=5"]
     # A team never shown in any round is left out of the chart and the table, and counted.
     assert "Voluntary Sector" not in teams and "Primary Care" not in teams
     assert "2 teams with no figure shown in any round are left out" in html
