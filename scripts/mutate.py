@@ -443,20 +443,64 @@ MUTATIONS = [
         ],
     ),
     Mutation(
-        "tracking: nothing under the minimum group size",
+        "tracking: live counts in steps of k",
         "assessments/disclosure.py",
-        "    return count >= k",
-        "    return count >= 0",
+        "    return Cell(STEPS, count - count % k)",
+        "    return Cell(SHOWN, count)",
         ["tests/assessments/test_tracking.py", "tests/assessments/test_disclosure.py"],
     ),
     Mutation(
-        "tracking: complementary suppression",
+        "tables: complementary suppression",
         "assessments/disclosure.py",
         "    while _small_groups_pinned(counts, small, extra, k, total):",
         "    while False:",
+        ["tests/assessments/test_disclosure.py"],
+    ),
+    # --- Over time (issue 17) ---------------------------------------------------------------
+    Mutation(
+        "over time: a part goes only with at least k others that change the same counts",
+        "assessments/disclosure.py",
+        "        short = {key for key, count in counts.items() if count < k}",
+        "        short = set()",
         [
-            "tests/assessments/test_tracking.py::test_a_single_team_below_k_is_hidden_and_cannot_be_worked_out",
-            "tests/assessments/test_disclosure.py",
+            "tests/assessments/test_disclosure_over_time.py",
+            "tests/assessments/test_anonymity_over_time.py",
+        ],
+    ),
+    Mutation(
+        "over time: the stakeholder group's count moves in steps of k too",
+        "assessments/rollups.py",
+        '    rows = (EVERYONE, *row_keys(entry["key"]))',
+        '    rows = (EVERYONE, row_keys(entry["key"])[0])',
+        ["tests/assessments/test_disclosure_over_time.py"],
+    ),
+    Mutation(
+        "over time: a characteristic's scores move in steps of k scored people",
+        "assessments/rollups.py",
+        '        what = part if scored else f"{part} not enough"\n        return tuple((row, what) for row in rows)',
+        "        return ((EVERYONE, COUNT),)",
+        [
+            "tests/assessments/test_disclosure_over_time.py",
+            "tests/assessments/test_anonymity_over_time.py::test_the_collaboration_row_per_characteristic_moves_only_with_k_scored_people",
+        ],
+    ),
+    Mutation(
+        "a group of nobody is named as empty and hides nobody",
+        "assessments/disclosure.py",
+        "    return 0 < count < k",
+        "    return count < k",
+        [
+            "tests/assessments/test_disclosure.py::test_a_group_of_nobody_is_named_as_empty_and_hides_nobody_else",
+            "tests/assessments/test_anonymity_over_time.py::test_an_empty_team_is_named_as_empty_and_hides_nobody",
+        ],
+    ),
+    Mutation(
+        "the minimum group size is not lowered once partners have answered",
+        "assessments/forms/facilitate.py",
+        "        if self.k_floor and value < self.k_floor:",
+        "        if False:",
+        [
+            "tests/assessments/test_facilitate.py::test_the_minimum_group_size_can_be_raised_not_lowered_once_partners_have_answered"
         ],
     ),
     Mutation(
@@ -474,15 +518,12 @@ MUTATIONS = [
         "assessments/disclosure.py",
         "        return (0 < together < k) or (len(hidden) == 1 and together > 0)",
         "        return False",
-        [
-            "tests/assessments/test_group_results_property.py",
-            "tests/assessments/test_group_results_pages.py::test_a_small_team_shows_no_figure_and_a_complement_is_hidden_with_it",
-        ],
+        ["tests/assessments/test_group_results_property.py"],
     ),
     Mutation(
         "group results: a group whose response count is hidden shows no figure",
         "assessments/group_results.py",
-        "    forced = {key for key, cell in count_cells.items() if not cell.shown}",
+        "    forced = {key for key, cell in count_cells.items() if not (cell.shown or cell.empty)}",
         "    forced = set()",
         ["tests/assessments/test_group_results_property.py"],
     ),
@@ -492,16 +533,6 @@ MUTATIONS = [
         "        if disclosure.may_show(n, k):\n            total[c.number]",
         "        if n >= 2:\n            total[c.number]",
         ["tests/assessments/test_group_results_property.py"],
-    ),
-    Mutation(
-        "snapshot: moves only once k new responses have arrived",
-        "assessments/services/results.py",
-        "    if rollup.responses - included < round.min_group_size:",
-        "    if rollup.responses - included < 1:",
-        [
-            "tests/assessments/test_group_results_pages.py::test_the_snapshot_moves_only_once_k_new_responses_have_arrived",
-            "tests/assessments/test_group_results_pages.py::test_the_page_between_two_submissions_does_not_change",
-        ],
     ),
     Mutation(
         "rollup: each submission is added in the submit's transaction",

@@ -52,9 +52,11 @@ TEAMS = ["Acute Trust", "Community Services", "Social Care"]
 
 # Characteristic numbers of the second edition (the ``content`` fixture).
 LOW, PERSPECTIVE, COMMENTED, SPLIT, GOVERNANCE = 1, 2, 3, 5, 7
-# (team, stakeholder group) of each response. Staff 8 and patients 7 are shown; carers (2),
-# clinicians (2) and the one without a group (1) are each fewer than 5, and together 5: neither
-# subtraction nor the rule pins any of them, so no larger group has to be hidden with them.
+# (team, stakeholder group) of each response. 15 are counted in the results (docs/privacy.md):
+# five of each team, staff 8 and patients 7. Carers (2), clinicians (2) and the one without a
+# group (1) are each fewer than 5: they wait, uncounted, and so do the last of Acute Trust
+# (a carer and a clinician) and of Community Services (a carer and one without a group), and
+# Social Care's clinician.
 PEOPLE = [
     ("Acute Trust", "partner_staff"),
     ("Acute Trust", "partner_staff"),
@@ -385,7 +387,8 @@ def test_the_charts_draw_the_numbers_of_their_tables(page: Page, live_server, re
     collaboration = drawn["collaboration"]["r"]
     assert collaboration[-1] == collaboration[0]  # the closing repeat
     assert collaboration[:-1] == table_means  # the table shows two decimals, so does the chart
-    assert table_means[GOVERNANCE - 1] == 3.05 and table_means[LOW - 1] == 2.0
+    # Governance: Acute Trust's 5 counted at 5, the other 10 at 2.
+    assert table_means[GOVERNANCE - 1] == 3.0 and table_means[LOW - 1] == 2.0
     # The previous round: dashed, with the figures of its column (all 3: every answer was 3).
     assert drawn["previous"]["dash"] == "dash"
     assert drawn["previous"]["r"][:-1] == table_previous == [3.0] * 8
@@ -415,8 +418,9 @@ def test_the_charts_draw_the_numbers_of_their_tables(page: Page, live_server, re
     for answer, bar in enumerate(bars):
         assert bar["y"] == codes
         assert bar["x"] == [row[answer] for row in percents], f"answer {answer + 1}"
-    # The first statement's answers: 3, 4, 5, don't know, 2, 4, 1 in turn, by 20 respondents.
-    assert percents[0] == [10.0, 15.0, 15.0, 30.0, 15.0, 15.0]
+    # The first statement's answers: 3, 4, 5, don't know, 2, 4, 1 in turn, of which the 15
+    # counted gave 1 twice, 2 once, 3 three times, 4 five times, 5 three times, don't know once.
+    assert percents[0] == [13.3, 6.7, 20.0, 33.3, 20.0, 6.7]
 
 
 # --- 3. Team overlays by keyboard -----------------------------------------------------------
@@ -545,7 +549,7 @@ def test_the_four_questions_are_answered_on_screen(page: Page, live_server, resu
     card = first.locator("article.suggestion-card").first
     expect(card.get_by_role("heading", level=3)).to_contain_text("1. Purpose with values")
     expect(card).to_contain_text("Priority")
-    expect(card).to_contain_text("Collaboration score 2.00 from 20 respondents")
+    expect(card).to_contain_text("Collaboration score 2.00 from 15 respondents")
     expect(card.get_by_role("heading", name="What the collaboration could do")).to_be_visible()
 
     # Where do our partners disagree?
@@ -558,7 +562,7 @@ def test_the_four_questions_are_answered_on_screen(page: Page, live_server, resu
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{SPLIT}. Ways to communicate")
     flags = page.get_by_role("region", name="Where views differ")
     expect(flags.locator(".flag", has_text="Views differ").first).to_be_visible()
-    expect(flags).to_contain_text("50% agree, 50% disagree")
+    expect(flags).to_contain_text("53% agree, 47% disagree")  # 8 fives and 7 ones counted
 
     # Do patients see it differently from staff?
     tabs.get_by_role("link", name="Perspectives").click()
@@ -578,7 +582,7 @@ def test_the_four_questions_are_answered_on_screen(page: Page, live_server, resu
     expect(governance).to_contain_text("Teams at least 0.5 above it")
     # Above by more than the uncertainty: Welch's interval of the difference leaves out 0.
     expect(governance.locator("li")).to_have_text(
-        ["Acute Trust: 5.00 (n=7; difference 1.26 to 2.64)"]
+        ["Acute Trust: 5.00 (n=5; difference 1.19 to 2.81)"]
     )
     expect(governance).to_contain_text("could talk to them: Community Services (2.00)")
 
@@ -596,17 +600,18 @@ def test_small_groups_and_team_letters_give_nobody_away(
     carers = page.locator("table:has(caption#heatmap-caption-2) tbody tr").filter(
         has=page.get_by_role("rowheader", name="Carer", exact=True)
     )
-    expect(carers.locator("td")).to_have_text(["fewer than 5"] + ["fewer than 5 responses"] * 8)
+    # Not counted: two carers would move the carers' figures by two people.
+    expect(carers.locator("td")).to_have_text(["no responses yet"] + ["none yet"] * 8)
     expect(carers.locator(".band")).to_have_count(0)
     page.goto(urls[f"characteristic {SPLIT}"])
     carer_row = page.get_by_role("row").filter(has_text="Carer (stakeholder group)")
-    expect(carer_row.locator("td").first).to_have_text("fewer than 5 responses")
+    expect(carer_row.locator("td").first).to_have_text("none yet")
     expect(carer_row.locator("td").nth(1)).to_have_text("–")  # no n
     page.goto(urls["perspectives"])
     carer_row = page.get_by_role("row").filter(
         has=page.get_by_role("rowheader", name="Carer", exact=True)
     )
-    expect(carer_row.locator("td")).to_have_text(["fewer than 5 responses"] * 8)
+    expect(carer_row.locator("td")).to_have_text(["none yet"] * 8)
     expect(page.get_by_role("table", name=re.compile("^Gaps"))).not_to_contain_text("Carer")
 
     # A shared screen: teams as letters, on every page, the chart's data included.
