@@ -38,6 +38,11 @@ def _teams(round) -> dict[str, Team]:
     return {t.name: t for t in Team.objects.filter(collaboration=round.collaboration)}
 
 
+def _with_k(round, k):
+    round.min_group_size = k
+    round.save()
+
+
 def _fill(round, team, count, value):
     for _ in range(count):
         submit(round, team=team, group="clinician", value=value)
@@ -117,8 +122,7 @@ def test_the_collaboration_row_per_characteristic_moves_only_with_k_scored_peopl
 def test_the_header_total_minus_the_teams_shown_gives_nothing_away(open_round, fred):
     # k = 3 here: two teams of 3 and a team of 1. The header's total minus the teams shown used
     # to give the hidden team (and the tracking page counted it live).
-    open_round.min_group_size = 3
-    open_round.save()
+    _with_k(open_round, 3)
     teams = _teams(open_round)
     _fill(open_round, teams["Acute Trust"], 3, 4)
     _fill(open_round, teams["Community Services"], 3, 4)
@@ -136,8 +140,7 @@ def test_the_header_total_minus_the_teams_shown_gives_nothing_away(open_round, f
 
 def test_an_empty_team_is_named_as_empty_and_hides_nobody(open_round, fred):
     # k = 3: two teams of 3 and a team with nobody. A group of nobody reveals nobody's answers.
-    open_round.min_group_size = 3
-    open_round.save()
+    _with_k(open_round, 3)
     teams = _teams(open_round)
     _fill(open_round, teams["Acute Trust"], 3, 4)
     _fill(open_round, teams["Community Services"], 3, 2)

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from assessments import figures as figures_module
-from assessments import group_results, reports, rollups, scoring
+from assessments import group_results, rollups, scoring
 from assessments.models import StakeholderGroup
 from assessments.results import group_results_page
 from assessments.templatetags import ca_format
@@ -271,19 +271,6 @@ def _csv(client, round) -> list[dict]:
     text = client.get(url("results_csv", round)).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-
-
-@pytest.fixture
-def captured(monkeypatch):
-    seen: list[str] = []
-    real = reports.render_pdf
-
-    def spy(html, base_url):
-        seen.append(html)
-        return real(html, base_url)
-
-    monkeypatch.setattr(reports, "render_pdf", spy)
-    return seen
 
 
 @pytest.mark.django_db

@@ -85,20 +85,6 @@ def by_characteristic(indicator) -> int:
     return min(5, indicator.characteristic.number)
 
 
-@pytest.fixture
-def captured(monkeypatch):
-    """The HTML each report view hands to WeasyPrint (the PDF is still made from it)."""
-    seen: list[str] = []
-    real = reports.render_pdf
-
-    def spy(html, base_url):
-        seen.append(html)
-        return real(html, base_url)
-
-    monkeypatch.setattr(reports, "render_pdf", spy)
-    return seen
-
-
 def json_block(html: str, element_id: str):
     match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html)
     return json.loads(match.group(1))
