@@ -70,6 +70,7 @@ mutate: install | var $(AXE)
 bench: content
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_release.py
 	$(BIN)/python scripts/bench_ratio.py $(if $(BENCH_SQLITE),--sqlite,)
 
 # Screenshots of the partner's journey at 375 and 1280 px into docs/screens/ (needs Chromium).
