@@ -4,9 +4,11 @@ The data (``history``): three rounds of the collaboration, every response throug
 submit service (k = 5 in each):
 
 - "Spring round" (edition 2, closed): 5 per team (6 staff, 9 patients);
-- "Summer round" (edition 1, closed): Acute Trust 5, Community Services 3, Social Care 2, so
-  that two teams are "fewer than 5 respondents" there, and patients (4) are too few while
-  staff (6) must then be hidden so that the patients cannot be worked out;
+- "Summer round" (edition 1, closed): Acute Trust 5 (staff), Community Services 5 (patients),
+  Social Care 2 (one of each), submitted team by team. A response is counted only together
+  with at least k - 1 others of its team and of its stakeholder group (docs/privacy.md), so
+  Acute Trust and Community Services are counted in full while Social Care's two wait for good:
+  its cells read "no responses counted yet" and its line has a gap there;
 - "Autumn round" (edition 2, open): 5 per team (9 staff, 6 patients).
 
 So the edition changes twice (2 → 1 → 2): the trends page lists the statements added and
@@ -39,7 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from assessments.models import Action, ActionChange, OfferedGroup, Round, Team
+from assessments.models import Action, ActionChange, OfferedGroup, Round, RoundSnapshot, Team
 from assessments.services.actions import action_create
 from frameworks.models import Suggestion
 from tests.assessments.results_data import submit
@@ -75,8 +77,7 @@ ROUNDS = [
         "Summer round",
         1,
         -100,
-        [(ACUTE, STAFF)] * 4 + [(ACUTE, PATIENT)]
-        + [(COMMUNITY, STAFF), (COMMUNITY, PATIENT), (COMMUNITY, PATIENT)]
+        [(ACUTE, STAFF)] * 5 + [(COMMUNITY, PATIENT)] * 5
         + [(SOCIAL, STAFF), (SOCIAL, PATIENT)],
     ),
     (
@@ -102,15 +103,25 @@ def value_of(round_index: int, team: str, index: int, number: int) -> int:
     return max(1, min(5, BASE[round_index][number] + OFFSET[team] + index % 2))
 
 
-def expected_mean(round_index: int, number: int, team: str | None = None) -> str:
-    """The mean a page shows (two decimals; with n = 5, 10 or 15 there is no tie to round)."""
+def counted(round_index: int) -> list[tuple[int, str]]:
+    """(index, team) of the responses the round's figures count: those of the teams with at
+    least k responses. With the data above that is exactly what the release rule counts (every
+    stakeholder group then holds at least k of them, and the teams of fewer than k are
+    submitted last); ``history`` checks it against each snapshot."""
     people = ROUNDS[round_index][3]
+    sizes = {team: sum(t == team for t, _group in people) for team, _group in people}
+    return [(index, t) for index, (t, _group) in enumerate(people) if sizes[t] >= K]
+
+
+def expected_mean(round_index: int, number: int, team: str | None = None) -> str | None:
+    """The mean a page shows (two decimals; with n = 5, 10 or 15 there is no tie to round),
+    over the counted responses; None where nobody of ``team`` is counted."""
     values = [
         value_of(round_index, t, index, number)
-        for index, (t, _group) in enumerate(people)
+        for index, t in counted(round_index)
         if team is None or t == team
     ]
-    return f"{float(Fraction(sum(values), len(values))):.2f}"
+    return f"{float(Fraction(sum(values), len(values))):.2f}" if values else None
 
 
 @pytest.fixture
@@ -144,6 +155,8 @@ def history(open_round, collaboration, content, edition1, fred):
                     r, t, x, i.characteristic.number
                 ),
             )
+        # Every response of a team of k or more counted, the others still waiting.
+        assert RoundSnapshot.objects.get(round=round).responses == len(counted(round_index))
         if round is not open_round:
             Round.objects.filter(pk=round.pk).update(
                 status=Round.Status.CLOSED, closes_on=today + timedelta(days=opens_in + 40)
@@ -290,10 +303,11 @@ def test_the_trend_chart_draws_the_numbers_of_its_table_and_marks_the_edition(
     assert len(rows) == 8
     for number in range(1, 9):
         (cells,) = [c for label, c in rows.items() if label.startswith(f"{number}. ")]
-        assert cells == [f"{expected_mean(r, number)} n={len(ROUNDS[r][3])}" for r in range(3)]
-    # Where a team was too small, its cell says why, and its line has a gap.
+        assert cells == [f"{expected_mean(r, number)} n={len(counted(r))}" for r in range(3)]
+    # Where a team was too small for any of its responses to be counted, its cell says why,
+    # and its line has a gap.
     teams = table_rows(page, "trend-teams-table")
-    assert teams[SOCIAL][1] == "– fewer than 5 respondents"
+    assert teams[SOCIAL][1] == "– no responses counted yet"
     social = [t for t in drawn_traces(page, "trend-teams") if t["name"] == SOCIAL]
     assert social[0]["y"][1] is None
 
@@ -343,9 +357,7 @@ def expect_governance_breakdown(page: Page) -> None:
     teams = table_rows(page, "trend-teams-table")
     assert {team: [shown_value(c) for c in cells] for team, cells in teams.items()} == {
         team: [
-            float(expected_mean(0, GOVERNANCE, team)),
-            None,
-            float(expected_mean(2, GOVERNANCE, team)),
+            float(mean) if (mean := expected_mean(r, GOVERNANCE, team)) else None for r in range(3)
         ]
         for team in (ACUTE, COMMUNITY, SOCIAL)
     }
@@ -447,15 +459,17 @@ def test_a_facilitator_adds_an_action_from_a_priority_and_tracks_it_by_keyboard(
     assert ActionChange.objects.filter(action=action).count() == 2
 
     # The open round's results show the actions raised before it: the overdue one from the
-    # Summer round beside governance's change (2.80 to 3.47), marked; not the one just added
-    # from this round's own results (a later round will show that).
+    # Summer round beside governance's change, marked; not the one just added from this round's
+    # own results (a later round will show that). Summer counts Acute Trust's 5 (3, 4, 3, 4, 3)
+    # and Community Services' 5 (3, 2, 3, 2, 3): 30 / 10 = 3.00 (Social Care's two wait, so
+    # they are not in it); Autumn counts all 15: 52 / 15 = 3.47; so +0.47.
     page.goto(overview)
     since = page.get_by_role("table", name=re.compile("^Change in the collaboration"))
     governance = since.get_by_role("row").filter(
         has=page.get_by_role("rowheader", name=f"{GOVERNANCE}. Enabling governance processes")
     )
     expect(governance.locator("td")).to_have_text(
-        ["2.80", "3.47", "+0.67", re.compile(rf"^{OVERDUE_TITLE}: Doing\s+Overdue\s*$")]
+        ["3.00", "3.47", "+0.47", re.compile(rf"^{OVERDUE_TITLE}: Doing\s+Overdue\s*$")]
     )
     expect(governance.locator(".overdue")).to_have_text("Overdue")
     expect(since).to_contain_text(PLANNED_TITLE)
