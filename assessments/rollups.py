@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assessments import scoring
+from assessments import disclosure, scoring
 
 NO_KEY = "-"  # a response without a team, or without a stakeholder group
 CHARACTERISTIC_SUMS = 6  # the first six numbers of c[number] are scoring.CharacteristicSums
@@ -247,8 +247,6 @@ def release(
     waiting part that ``disclosure.releasable`` lets go, a response's count first: its other
     parts go only once it is counted, so no row shows scores from more people than it counts.
     Returns the entries still waiting, and whether anything was added."""
-    from assessments import disclosure
-
     moved = False
     for first in (True, False):
         candidates = [
