@@ -12,7 +12,7 @@ minimum group size) other people's parts that change the same figures: the same 
 same stakeholder group's rows as well as everyone's (``disclosure.releasable``). So every figure
 a facilitator can read, on any page, chart, export or report, and any count, moves by nobody or
 by at least k people between any two moments (docs/privacy.md). Closing a round forces nothing:
-parts still waiting then stay out, and the pages say how many responses are not counted yet.
+parts still waiting then stay out, and tracking says how many responses are counted.
 """
 
 from __future__ import annotations
