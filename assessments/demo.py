@@ -51,7 +51,7 @@ from assessments.models import (
     token_digest,
 )
 from assessments.services.facilitate import round_close
-from assessments.services.results import results_rebuild
+from assessments.services.snapshots import results_rebuild
 from frameworks.models import (
     SCALE_MAX,
     SCALE_MIN,

@@ -27,8 +27,7 @@ from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessments import figures as figures_module
-from assessments import group_results, scoring, svg
+from assessments import charts, group_results, scoring, svg
 from assessments.disclosure import FEWER_THAN_K
 from assessments.models import Action
 from assessments.results import (
@@ -181,7 +180,7 @@ def round_radar(page: GroupResultsPage) -> str:
     radar (``figures.radar_series`` and the snapshot's previous round)."""
     figures = page.figures
     labels = [c.short_name for c in figures.characteristics]
-    series = [("Collaboration", figures_module.radar_series(figures)["collaboration"])]
+    series = [("Collaboration", charts.radar_series(figures)["collaboration"])]
     if page.previous:
         previous = _previous_values(page)
         series.append(

@@ -9,12 +9,11 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from assessments import figures as figures_module
-from assessments import group_results, questionnaire, rollups, scoring
+from assessments import charts, group_results, questionnaire, rollups, scoring
 from assessments import trends as trends_module
 from assessments.models import (
     Action,
@@ -27,15 +26,19 @@ from assessments.models import (
     StakeholderGroup,
     Team,
 )
+from assessments.selectors.content import (
+    characteristics_with_tips,
+    suggestions_for,
+    value_mode_weights,
+    weighted_by,
+)
 from frameworks import revision
 from frameworks.models import (
     Characteristic,
-    Example,
     FrameworkVersion,
     Indicator,
     Suggestion,
     ValueMode,
-    ValueModeWeight,
 )
 
 TIP_THRESHOLD = 3  # items answered 3 or lower get their tip shown
@@ -92,59 +95,6 @@ class PersonalResults:
         }
 
 
-def _characteristics(version_id: int) -> list[Characteristic]:
-    """The version's characteristics with their indicators (and the indicators' tips)."""
-    return list(
-        Characteristic.objects.filter(version_id=version_id)
-        .order_by("number")
-        .prefetch_related(
-            Prefetch(
-                "indicators", queryset=Indicator.objects.select_related("tip").order_by("position")
-            )
-        )
-    )
-
-
-def _suggestions_for(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list[Suggestion]]:
-    """Suggestions for the (characteristic id, band) pairs the page shows, with their links.
-
-    Loading only those (about a fifth of a version's suggestions) halved the page's cost.
-    """
-    if not pairs:
-        return {}
-    wanted = Q()
-    for characteristic_id, band in pairs:
-        wanted |= Q(characteristic_id=characteristic_id, band=band)
-    suggestions = (
-        Suggestion.objects.filter(wanted)
-        .order_by("position")
-        .prefetch_related(
-            "considerations",
-            "key_steps",
-            Prefetch("examples", queryset=Example.objects.order_by("position")),
-        )
-    )
-    grouped: dict[tuple[int, str], list[Suggestion]] = defaultdict(list)
-    for suggestion in suggestions:
-        grouped[(suggestion.characteristic_id, suggestion.band)].append(suggestion)
-    return grouped
-
-
-def _weights(
-    version: FrameworkVersion, value_mode_slugs: list[str]
-) -> tuple[dict[int, float], dict[tuple[int, str], float]]:
-    """Per characteristic number, the weight of the chosen value modes (scoring rules), and the
-    weight of each (characteristic number, chosen mode) pair, to say which weighted it up."""
-    rows = (
-        ValueModeWeight.objects.filter(characteristic__version=version)
-        .order_by()
-        .values_list("characteristic__number", "value_mode__slug", "weight")
-    )
-    weights = {(n, m): w for n, m, w in rows}
-    chosen = {key: float(w) for key, w in weights.items() if key[1] in set(value_mode_slugs)}
-    return scoring.characteristic_weights(weights, value_mode_slugs), chosen
-
-
 RESULT_FORMAT = 1  # of Response.personal_result; a stored result of another format is recomputed
 
 
@@ -162,7 +112,7 @@ def personal_result_data(response: Response) -> dict:
     modes = [m.slug for m in response.round.value_modes.all()]
     if not modes:
         modes = [m.slug for m in response.value_modes.all()]
-    weights, mode_weights = _weights(version, modes)
+    weights, mode_weights = value_mode_weights(version, modes)
     bands = {"strength_min": version.strength_min, "developing_min": version.developing_min}
 
     rows = []
@@ -221,8 +171,8 @@ def _results_content(version_id: int) -> dict:
     tip as the page lists it."""
 
     def build():
-        characteristics = _characteristics(version_id)
-        suggestions = _suggestions_for(
+        characteristics = characteristics_with_tips(version_id)
+        suggestions = suggestions_for(
             {
                 (c.pk, band)
                 for c in characteristics
@@ -352,19 +302,6 @@ def _suggestions_html(
     return mark_safe(revision.get_or_build(key, build))  # noqa: S308 - rendered by our template
 
 
-def weighted_by(
-    number: int, weight: float, mode_weights: dict[tuple[int, str], float], names: dict[str, str]
-) -> list[str]:
-    """The names of the value modes that set a characteristic's weight above 1."""
-    if weight <= 1.0:
-        return []
-    return [
-        names[slug]
-        for (n, slug), w in mode_weights.items()
-        if n == number and w == weight and slug in names
-    ]
-
-
 # --- Group results (facilitators) -----------------------------------------------------------------
 
 
@@ -436,8 +373,8 @@ def _previous_round(round) -> dict | None:
 def _build_charts(round, figures: group_results.RoundFigures, characteristics) -> dict:
     previous = _previous_round(round)
     previous_values = {int(k): v for k, v in previous["values"].items()} if previous else None
-    charts = {
-        "radar": figures_module.group_radar(figures, previous_values),
+    built = {
+        "radar": charts.group_radar(figures, previous_values),
         "distributions": {},
         "previous": previous,
     }
@@ -445,10 +382,10 @@ def _build_charts(round, figures: group_results.RoundFigures, characteristics) -
         codes = [
             f"{characteristic.number}.{i}" for i, _ in enumerate(characteristic.indicators.all(), 1)
         ]
-        charts["distributions"][str(characteristic.number)] = figures_module.distribution_bars(
+        built["distributions"][str(characteristic.number)] = charts.distribution_bars(
             figures, characteristic.number, codes
         )
-    return charts
+    return built
 
 
 def group_results_page(round, user) -> GroupResultsPage:
@@ -462,7 +399,7 @@ def group_results_page(round, user) -> GroupResultsPage:
     # them, one characteristic at a time (snapshot_comments).
     snapshot = RoundSnapshot.objects.filter(round=round).defer("comments").first()
     version = round.framework_version
-    characteristics = _characteristics(version.pk)
+    characteristics = characteristics_with_tips(version.pk)
     info = [
         group_results.CharacteristicInfo(
             c.number, c.name, c.short_name, tuple(i.pk for i in c.indicators.all())
@@ -526,7 +463,9 @@ def collaboration_plan(page: GroupResultsPage) -> CollaborationPlan:
     """Priorities weighted by the value modes the round recorded when it opened (each saying
     which mode weighted it up), and strengths, with their suggestions (6 queries)."""
     modes = list(page.round.value_modes.all())
-    weights, mode_weights = _weights(page.round.framework_version, [m.slug for m in modes])
+    weights, mode_weights = value_mode_weights(
+        page.round.framework_version, [m.slug for m in modes]
+    )
     names = {m.slug: m.name for m in modes}
     reasons = {
         c.number: weighted_by(c.number, weights.get(c.number, 1.0), mode_weights, names)
@@ -534,7 +473,7 @@ def collaboration_plan(page: GroupResultsPage) -> CollaborationPlan:
     }
     priorities, strengths = group_results.collaboration_priorities(page.figures, weights, reasons)
     by_number = page.by_number
-    suggestions = _suggestions_for(
+    suggestions = suggestions_for(
         {(by_number[p.number].pk, p.figure.band) for p in [*priorities, *strengths]}
     )
 
@@ -556,7 +495,7 @@ COMMENTS_SHOWN = 100
 def snapshot_comments(round, number: int, *, show_all: bool = False) -> tuple[list[str], int]:
     """The comments on one characteristic in the round's snapshot, in random order: all of them,
     or at most COMMENTS_SHOWN picked at random. Returns (comments, how many there are)."""
-    from assessments.services.results import comment_key  # services import this module
+    from assessments.services.snapshots import comment_key  # services import this module
 
     texts = (
         RoundSnapshot.objects.filter(round=round)

@@ -1,5 +1,5 @@
 """Per-round rollups: what the group results pages read instead of the answers. Pure functions
-over plain data (the models keep the data as JSON, see ``assessments.models.results``).
+over plain data (the models keep the data as JSON, see ``assessments.models.snapshots``).
 
 A rollup holds, per cell (one team × one stakeholder group), integer sums that add up response
 by response and cell by cell, so a submission adds its response in the same transaction and any

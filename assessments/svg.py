@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from assessments.figures import COLLABORATION_COLOUR, PREVIOUS_COLOUR, TEAM_COLOURS
+from assessments.charts import COLLABORATION_COLOUR, PREVIOUS_COLOUR, TEAM_COLOURS
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 GRID = "#adb5bd"

@@ -343,7 +343,7 @@ from assessments.models import (
     Answer, Collaboration, Comment, Membership, OfferedGroup, Response, Role, Round,
     RoundSnapshot, StakeholderGroup, Team, new_token, token_digest,
 )
-from assessments.services.results import results_rebuild
+from assessments.services.snapshots import results_rebuild
 from frameworks.models import Indicator, ValueMode
 
 PARAMS = json.loads(__PARAMS__)

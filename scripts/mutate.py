@@ -546,7 +546,7 @@ MUTATIONS = [
     ),
     Mutation(
         "rollup: concurrent submissions queue on the rollup row (select_for_update)",
-        "assessments/services/results.py",
+        "assessments/services/snapshots.py",
         "    rollup, _ = RoundRollup.objects.select_for_update().get_or_create(round_id=round_id)",
         "    rollup, _ = RoundRollup.objects.get_or_create(round_id=round_id)",
         [

@@ -49,7 +49,7 @@ from assessments.models.responses import (
     Response,
     refuse_round_value_mode_change,
 )
-from assessments.models.results import ResultsPreference, RoundRollup, RoundSnapshot
+from assessments.models.snapshots import ResultsPreference, RoundRollup, RoundSnapshot
 
 __all__ = [
     "Action",

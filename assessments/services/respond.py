@@ -26,7 +26,7 @@ from assessments.models import (
     unseal_resume_token,
 )
 from assessments.results import personal_result_data
-from assessments.services.results import rollup_add_response
+from assessments.services.snapshots import rollup_add_response
 from collabassess.compiled import CompiledQuery
 from frameworks.models import Characteristic, Indicator, ValueMode
 

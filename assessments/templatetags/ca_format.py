@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from assessments import scoring
-from assessments.figures import ScriptJSON, script_json
+from assessments.charts import ScriptJSON, script_json
 
 register = template.Library()
 
@@ -77,7 +77,7 @@ def signed(value) -> str:
 @register.filter
 def json_data(value, element_id):
     """Django's ``json_script``, the same output, faster: ``value`` may come serialised and
-    escaped already (``figures.ScriptJSON``), as the personal radar does."""
+    escaped already (``charts.ScriptJSON``), as the personal radar does."""
     text = value if isinstance(value, ScriptJSON) else script_json(value)
     return format_html(
         '<script id="{}" type="application/json">{}</script>',

@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import figures, questionnaire
+from assessments import charts, questionnaire
 from assessments import respondent_session as session_store
 from assessments.forms.respond import (
     DONT_KNOW,
@@ -763,7 +763,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "round": journey.round,
             "results": data,
             "chart": chart,
-            "figure": figures.personal_radar_script(chart),
+            "figure": charts.personal_radar_script(chart),
             "resume_url": reverse("respond_resume", args=[token]) if token else None,
             "submitted": True,
         },

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from assessments import group_results, scoring
 from assessments.access import Access, facilitator_view, round_of
-from assessments.figures import distribution_series
+from assessments.charts import distribution_series
 from assessments.models import ResultsPreference, Role
 from assessments.results import (
     GroupResultsPage,

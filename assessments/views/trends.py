@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessments import figures as charts
+from assessments import charts
 from assessments.access import Access, facilitator_view
 from assessments.results import collaboration_trends
 

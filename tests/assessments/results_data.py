@@ -9,7 +9,7 @@ from collections.abc import Callable
 from assessments import rollups
 from assessments.models import Answer, Comment, Response, Round, RoundRollup, RoundSnapshot, Team
 from assessments.services import respond as services
-from assessments.services.results import structure_of
+from assessments.services.snapshots import structure_of
 from frameworks.models import Characteristic, Indicator, ValueMode
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Answer, IndividualLink, Response, RoundRollup, RoundSnapshot
-from assessments.services.results import results_rebuild
+from assessments.services.snapshots import results_rebuild
 from tests.assessments.helpers import answer_page, follow_invitation, resume_token, start
 
 pytestmark = pytest.mark.django_db(transaction=True)

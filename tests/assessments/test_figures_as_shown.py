@@ -21,8 +21,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from assessments import figures as figures_module
-from assessments import group_results, rollups, scoring
+from assessments import charts, group_results, rollups, scoring
 from assessments.models import StakeholderGroup
 from assessments.results import group_results_page
 from assessments.templatetags import ca_format
@@ -213,7 +212,7 @@ def test_the_distribution_chart_and_table_round_halves_up():
     # 16 respondents, one of them answering 5: 1/16 = 6.25 % shows as 6.3 (round() gave 6.2);
     # nine 4s: 56.25 % as 56.3.
     figures = _one_group([5] + [4] * 9 + [3] * 6, items=1)
-    (row,) = figures_module.distribution_series(figures, 1)
+    (row,) = charts.distribution_series(figures, 1)
     assert row == [0.0, 0.0, 37.5, 56.3, 6.3, 0.0]
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from assessments import rollups
 from assessments.models import ResultsPreference, RoundRollup, RoundSnapshot, Team
-from assessments.services.results import results_rebuild
+from assessments.services.snapshots import results_rebuild
 from tests.assessments.results_data import submit, synthetic_snapshot
 from tests.conftest import signed_in
 

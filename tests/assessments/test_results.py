@@ -225,7 +225,7 @@ def test_the_pages_radar_is_plotlys_figure_with_these_scores(anon_client, team_l
     into it: byte for byte what building the whole figure for them gives."""
     from django.utils.html import json_script
 
-    from assessments import figures
+    from assessments import charts as figures
 
     complete(anon_client, team_link.token, content, values=VALUES)
     html = anon_client.get(reverse("respond_results")).content.decode()

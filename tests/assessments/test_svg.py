@@ -7,7 +7,7 @@ import math
 import xml.etree.ElementTree as ET
 
 from assessments import svg
-from assessments.figures import COLLABORATION_COLOUR, PREVIOUS_COLOUR, TEAM_COLOURS
+from assessments.charts import COLLABORATION_COLOUR, PREVIOUS_COLOUR, TEAM_COLOURS
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 LABELS = [

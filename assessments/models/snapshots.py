@@ -6,7 +6,7 @@
 - ``RoundSnapshot``: what facilitators see: the sums of the parts added so far. A part is added
   only together with at least k others that change the same figures
   (``disclosure.releasable``), so that comparing any two states of any page reveals nobody's
-  answers (``services.results``, docs/privacy.md). It keeps the comments of the responses it
+  answers (``services.snapshots``, docs/privacy.md). It keeps the comments of the responses it
   counts, and the chart figures built from it (built once per move, not per request).
 - ``ResultsPreference``: a facilitator's choice, per round, to show teams as Team A, B, …
 """

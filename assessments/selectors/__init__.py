@@ -1,0 +1,1 @@
+"""Reads for pages, by audience: what a page shows, never a write (services write)."""
