@@ -74,8 +74,7 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -
         except ValueError:
             raise ImproperlyConfigured(f"{name} has an invalid port.") from None
         return {
-            # Django's, with a health check that costs no round trip (collabassess/db/postgresql).
-            "ENGINE": "collabassess.db.postgresql",
+            "ENGINE": "django.db.backends.postgresql",
             "NAME": db_name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),

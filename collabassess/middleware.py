@@ -73,26 +73,3 @@ def client_ip(request) -> str:
         if last:
             return last
     return request.META.get("REMOTE_ADDR", "")
-
-
-class QueryCountMiddleware:
-    """Adds ``X-Query-Count``: the SQL queries the request made (sessions and all). Installed
-    only when QUERY_COUNT_HEADER is on, for the benchmark's server (scripts/bench_ratio.py)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from django.db import connection
-
-        count = 0
-
-        def counted(execute, sql, params, many, context):
-            nonlocal count
-            count += 1
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(counted):
-            response = self.get_response(request)
-        response["X-Query-Count"] = str(count)
-        return response

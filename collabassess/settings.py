@@ -83,10 +83,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# The benchmark's server reports each response's query count in a header (off by default).
-if env_bool("QUERY_COUNT_HEADER", False):
-    MIDDLEWARE.insert(0, "collabassess.middleware.QueryCountMiddleware")
-
 ROOT_URLCONF = "collabassess.urls"
 WSGI_APPLICATION = "collabassess.wsgi.application"
 
@@ -150,8 +146,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Database sessions, loaded with one plain SQL query (collabassess/sessions.py).
-SESSION_ENGINE = "collabassess.sessions"
+# Sessions in the database; with Redis, read through the shared cache and written to both
+# (Django's cached_db, as pretix does), so the cache can be flushed without signing anyone out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=60)
 
 # Failed sign-ins (admin and facilitators) are throttled by django-axes: 10 failures for one

@@ -37,7 +37,7 @@ def test_database_url_for_postgres():
     db = database_from_url(
         "postgres://u:p%40ss@db.example:5433/collab?sslmode=require", base_dir=ROOT
     )
-    assert db["ENGINE"] == "collabassess.db.postgresql"
+    assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "collab",
         "u",
