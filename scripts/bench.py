@@ -700,7 +700,7 @@ def results_client(port: int, resume_token: str) -> Client:
     return client
 
 
-FIGURES_RE = re.compile(r"These figures include <strong>([\d,]+) submitted response")
+FIGURES_RE = re.compile(r"These figures count <strong>([\d,]+) submitted response")
 
 
 def facilitator_client(port: int, username: str, password: str) -> Client:
@@ -718,13 +718,15 @@ def facilitator_client(port: int, username: str, password: str) -> Client:
 
 
 def check_results_page(client: Client, path: str, responses: int) -> None:
-    """The page answers 200 with the figures of all the round's responses, not an empty state."""
+    """The page answers 200 with figures, not an empty state: all the round's responses, or all
+    but the few whose parts still wait for others to change the same figures (docs/privacy.md)."""
     reply = expect(client.request("GET", path), 200, f"GET {path}")
     shown = FIGURES_RE.search(reply.text)
     if shown is None:
-        raise BenchError(f"GET {path} shows no figures ('These figures include' is missing).")
-    if int(shown[1].replace(",", "")) != responses:
-        raise BenchError(f"GET {path} includes {shown[1]} responses, not {responses}.")
+        raise BenchError(f"GET {path} shows no figures ('These figures count' is missing).")
+    counted = int(shown[1].replace(",", ""))
+    if not 0.9 * responses <= counted <= responses:
+        raise BenchError(f"GET {path} counts {shown[1]} of its {responses} responses.")
 
 
 # --- Measuring ------------------------------------------------------------------------------
