@@ -62,7 +62,7 @@ test: install | var $(AXE)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Remove each guarantee's guard in turn and check its tests fail (scripts/mutate.py).
+# Apply each patch of tests/mutations/ in a throwaway git worktree of HEAD and check its tests fail.
 mutate: install | var $(AXE)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python scripts/mutate.py
 
