@@ -23,14 +23,14 @@ def test_readyz_asks_the_database(client, django_assert_num_queries):
 
 
 @pytest.mark.django_db
-def test_readyz_is_a_503_when_the_database_does_not_answer(client, monkeypatch):
-    from django.db.backends.utils import CursorWrapper
+def test_readyz_is_a_503_when_the_database_does_not_answer(client):
+    from django.db import connection
 
-    def down(self, sql, params=None):
+    def down(execute, sql, params, many, context):
         raise DatabaseError("connection refused")
 
-    monkeypatch.setattr(CursorWrapper, "execute", down)
-    response = client.get("/readyz/")
+    with connection.execute_wrapper(down):
+        response = client.get("/readyz/")
     assert response.status_code == 503
     assert b"database unavailable" in response.content
 
