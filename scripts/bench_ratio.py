@@ -41,13 +41,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench as b  # noqa: E402 - the benchmark's database, seeding and server helpers
 
 CONNECTIONS, THREADS = 16, 2
-TARGETS = {  # page: (share of /healthz/ to reach, or None to keep; the issue's "now")
-    "question page GET": (0.20, 0.039),
-    "saving a question page (POST)": (0.15, 0.040),
-    "personal results": (0.15, 0.017),
-    "/framework/": (0.30, 0.018),
-    "home page": (None, 0.42),
+# Issue 18: the plain-Django pages against a bare view (django-survey, measured the same way, did
+# 2.15 % for its question page and 3.02 % for a save). page: (share of /healthz/ to reach, or
+# None to keep; the share issue 11 recorded with the performance layer since removed).
+TARGETS = {
+    "question page GET": (0.10, 0.262),
+    "saving a question page (POST)": (0.10, 0.168),
+    "personal results": (0.10, 0.192),
+    "/framework/": (0.40, 0.548),
+    "home page": (None, 0.636),
 }
+P99_TARGET_MS = 50  # every page, at 16 connections
 QUERY_TARGETS = {
     "question page GET": 3,
     "saving a question page (POST)": 5,
@@ -225,7 +229,8 @@ def report(measured: list[Measured], header: str) -> str:
     rows = [
         header,
         "",
-        "| Page | Share of `/healthz/` (median of rounds) | Rounds | Target | Issue's “now” "
+        "| Page | Share of `/healthz/` (median of rounds) | Rounds | Target (and p99 < 50 ms) "
+        "| With the performance layer (issue 11) "
         "| Req/s | `/healthz/` req/s | p50 ms | p99 ms | Server CPU ms/req | Queries/req "
         "| Gzipped KB |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -234,7 +239,9 @@ def report(measured: list[Measured], header: str) -> str:
     for m in measured:
         target, before = TARGETS[m.page.name]
         ceiling = statistics.median(c.rate for c, _ in m.runs)
-        met = target is None or m.ratio >= target
+        met = (target is None or m.ratio >= target) and (
+            m.cpu_ms is None or m.median("p99_ms") < P99_TARGET_MS
+        )
         queries_met = m.queries is None or m.queries <= QUERY_TARGETS.get(m.page.name, 99)
         verdicts.append((m.page.name, met and queries_met))
         rows.append(
