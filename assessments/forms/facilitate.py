@@ -1,29 +1,45 @@
-"""Facilitators' forms: they validate and normalise; the services in
-``assessments.services.facilitate`` write. Rendered with django-crispy-forms (Bootstrap 5)."""
+"""Facilitators' forms: they validate and normalise. A plain create or edit of one object is a
+ModelForm whose ``save()`` is the write; where a write touches several rows or needs a lock, the
+view calls ``assessments.services.facilitate`` after the form validates. Rendered with
+django-crispy-forms (Bootstrap 5)."""
 
 from __future__ import annotations
 
+import copy
+from datetime import timedelta
+
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.db.models import Q
+from django.utils import timezone
 
 from assessments.models import (
     CANVAS_TEXT_MAX_LENGTH,
     MIN_GROUP_SIZE_FLOOR,
     ROLE_HELP,
+    CanvasAnswer,
+    CanvasConsideration,
+    Collaboration,
     Role,
+    Round,
     StakeholderGroup,
     Team,
 )
-from frameworks.models import ApproachType, FrameworkVersion, ValueMode
+from frameworks.models import (
+    ApproachType,
+    Consideration,
+    FrameworkVersion,
+    PracticalQuestion,
+    ValueMode,
+)
 
 CSV_MAX_BYTES = 1_000_000
 
 
-def version_choices(current: FrameworkVersion | None = None):
+def version_choices(current_id: int | None = None):
     """Published editions, and the one already in use (which may since have been retired)."""
     return FrameworkVersion.objects.filter(
-        Q(status=FrameworkVersion.Status.PUBLISHED) | Q(pk=getattr(current, "pk", None))
+        Q(status=FrameworkVersion.Status.PUBLISHED) | Q(pk=current_id)
     ).select_related("framework")
 
 
@@ -33,8 +49,19 @@ class VersionField(forms.ModelChoiceField):
         return f"{obj.framework.name}, edition {obj.number}{status}"
 
 
-class CollaborationForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Name of the collaboration")
+class StoredObjectForm(forms.ModelForm):
+    """A ModelForm that validates a copy of its instance: Django writes each valid field onto the
+    instance while validating, and a post sent back with errors must leave the object the rest
+    of the page shows (its heading, the breadcrumbs) as it is stored."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
+
+
+class CollaborationForm(StoredObjectForm):
+    """The set-up. Saving it writes the collaboration and its value modes; the stakeholder groups
+    it offers and what follows from an edit are written by ``services.facilitate``."""
+
     purpose = forms.CharField(
         label="Purpose statement",
         required=False,
@@ -68,19 +95,44 @@ class CollaborationForm(forms.Form):
         error_messages={"required": "Offer at least one stakeholder group."},
     )
 
-    def __init__(self, *args, current_version: FrameworkVersion | None = None, **kwargs):
+    class Meta:
+        model = Collaboration
+        fields = ["name", "purpose", "approach_type", "value_modes", "framework_version", "groups"]
+        labels = {"name": "Name of the collaboration"}
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework_version"].queryset = version_choices(current_version)
-        if not self.is_bound and "groups" not in self.initial:
-            self.initial["groups"] = StakeholderGroup.values
+        collaboration = self.instance
+        self.fields["framework_version"].queryset = version_choices(
+            collaboration.framework_version_id
+        )
+        if "groups" not in self.initial:
+            self.initial["groups"] = (
+                list(collaboration.offered_groups.values_list("group", flat=True))
+                if collaboration.pk
+                else StakeholderGroup.values
+            )
 
 
 class CanvasForm(forms.Form):
     """The planning canvas: an answer per practical question; per key consideration whether it
-    was discussed and notes. Fields are mapped back to their objects, not parsed from names."""
+    was discussed and notes, each field starting from what the collaboration stored. Fields are
+    mapped back to their objects, not parsed from names; ``services.facilitate.canvas_save``
+    writes them."""
 
-    def __init__(self, *args, questions, considerations, answers, notes, **kwargs):
+    def __init__(self, *args, collaboration: Collaboration, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        questions = list(PracticalQuestion.objects.all())
+        self.all_considerations = list(Consideration.objects.select_related("source"))
+        answers = dict(
+            CanvasAnswer.objects.filter(collaboration=collaboration).values_list(
+                "question_id", "text"
+            )
+        )
+        self.notes = {
+            row.consideration_id: (row.discussed, row.notes)
+            for row in CanvasConsideration.objects.filter(collaboration=collaboration)
+        }
         self.question_fields = {}
         self.consideration_fields = {}
         for question in questions:
@@ -93,8 +145,8 @@ class CanvasForm(forms.Form):
                 initial=answers.get(question.pk, ""),
             )
             self.question_fields[name] = question
-        for consideration in considerations:
-            discussed, text = notes.get(consideration.pk, (False, ""))
+        for consideration in self.all_considerations:
+            discussed, text = self.notes.get(consideration.pk, (False, ""))
             check, note = f"discussed_{consideration.pk}", f"notes_{consideration.pk}"
             self.fields[check] = forms.BooleanField(
                 label="Discussed", required=False, initial=discussed
@@ -107,6 +159,9 @@ class CanvasForm(forms.Form):
                 initial=text,
             )
             self.consideration_fields[consideration] = (check, note)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
 
     def answers(self):
         return {q: self.cleaned_data[name] for name, q in self.question_fields.items()}
@@ -117,17 +172,31 @@ class CanvasForm(forms.Form):
             for consideration, (check, note) in self.consideration_fields.items()
         }
 
-    def sections(self):
-        """(question, field) pairs and (consideration, checkbox, notes) triples, for the page."""
+    def sections(self) -> dict:
+        """For the page: (question, field) pairs by group, (consideration, checkbox, notes)
+        triples, and the considerations not discussed yet (as stored)."""
         questions = [(q, self[name]) for name, q in self.question_fields.items()]
-        considerations = [
-            (c, self[check], self[note]) for c, (check, note) in self.consideration_fields.items()
-        ]
-        return questions, considerations
+        return {
+            "purpose_questions": [
+                row for row in questions if row[0].group == PracticalQuestion.Group.PURPOSE
+            ],
+            "stakeholder_questions": [
+                row for row in questions if row[0].group != PracticalQuestion.Group.PURPOSE
+            ],
+            "consideration_rows": [
+                (c, self[check], self[note])
+                for c, (check, note) in self.consideration_fields.items()
+            ],
+            "not_discussed": [
+                c for c in self.all_considerations if not self.notes.get(c.pk, (False,))[0]
+            ],
+        }
 
 
-class TeamForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Team name")
+class TeamForm(StoredObjectForm):
+    """A team's name (one per collaboration, whatever the case) and headcount. A new team's links
+    in the rounds that are not closed are ``services.facilitate``'s."""
+
     headcount = forms.IntegerField(
         required=False,
         min_value=1,
@@ -135,15 +204,20 @@ class TeamForm(forms.Form):
         help_text="How many people could answer for this team: gives its response rate.",
     )
 
-    def __init__(self, *args, collaboration, team: Team | None = None, **kwargs):
+    class Meta:
+        model = Team
+        fields = ["name", "headcount"]
+        labels = {"name": "Team name"}
+
+    def __init__(self, *args, collaboration: Collaboration, **kwargs):
         super().__init__(*args, **kwargs)
-        self.collaboration, self.team = collaboration, team
+        self.collaboration = self.instance.collaboration = collaboration
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         clash = self.collaboration.teams.filter(name__iexact=name)
-        if self.team is not None:
-            clash = clash.exclude(pk=self.team.pk)
+        if self.instance.pk is not None:
+            clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError("This collaboration already has a team with that name.")
         return name
@@ -159,16 +233,19 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
-class RoundForm(forms.Form):
-    title = forms.CharField(max_length=200, label="Title", help_text="For example “Spring 2027”.")
+ROUND_LENGTH = timedelta(days=28)
+
+
+class RoundForm(StoredObjectForm):
+    """A round's details. A new round is offered the collaboration's edition and four weeks from
+    today. Once partners have answered, the edition is fixed and the minimum group size can be
+    raised, not lowered: they answered on the promise of k. The model checks the dates."""
+
     framework_version = VersionField(
         queryset=FrameworkVersion.objects.none(), label="Framework edition", empty_label=None
     )
-    opens_on = forms.DateField(label="Opens on", widget=DateInput)
-    closes_on = forms.DateField(label="Closes on", widget=DateInput)
     min_group_size = forms.IntegerField(
         label="Minimum group size",
-        initial=5,
         min_value=MIN_GROUP_SIZE_FLOOR,
         max_value=100,
         help_text="No figure is ever shown for a group of fewer people than this (3 at least).",
@@ -177,18 +254,36 @@ class RoundForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, current_version=None, edition_locked=False, k_floor=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    class Meta:
+        model = Round
+        fields = ["title", "framework_version", "opens_on", "closes_on", "min_group_size"]
+        help_texts = {"title": "For example “Spring 2027”."}
+        widgets = {"opens_on": DateInput, "closes_on": DateInput}
+
+    def __init__(
+        self, *args, collaboration: Collaboration, instance: Round | None = None, **kwargs
+    ):
+        if instance is None:
+            today = timezone.localdate()
+            instance = Round(
+                collaboration=collaboration,
+                framework_version_id=collaboration.framework_version_id,
+                opens_on=today,
+                closes_on=today + ROUND_LENGTH,
+            )
+        super().__init__(*args, instance=instance, **kwargs)
+        editing = self.instance.pk is not None
         field = self.fields["framework_version"]
-        field.queryset = version_choices(current_version)
-        if edition_locked:
+        field.queryset = version_choices(self.instance.framework_version_id if editing else None)
+        answered = editing and self.instance.responses.exists()
+        # The stored k, read before validation writes the posted one onto the instance.
+        self.k_floor = self.instance.min_group_size if answered else None
+        if answered:
             field.disabled = True
             field.help_text = "Fixed: the round already has responses to this edition."
-        self.k_floor = k_floor
-        if k_floor:
             self.fields["min_group_size"].help_text = (
                 f"Partners have answered on the promise that no figure shows fewer than "
-                f"{k_floor} people: it can be raised, not lowered."
+                f"{self.k_floor} people: it can be raised, not lowered."
             )
 
     def clean_min_group_size(self):
@@ -199,13 +294,6 @@ class RoundForm(forms.Form):
                 "the minimum group size can't be lowered now."
             )
         return value
-
-    def clean(self):
-        cleaned = super().clean()
-        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens and closes and closes < opens:
-            self.add_error("closes_on", "The round must close on or after the day it opens.")
-        return cleaned
 
 
 class InvitationsForm(forms.Form):
@@ -299,8 +387,6 @@ class NewAccountForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", "The two passwords are not the same.")
         elif first:
-            from django.contrib.auth import get_user_model
-
             probe = get_user_model()(username=self.email, email=self.email)
             try:
                 password_validation.validate_password(first, user=probe)

@@ -1,8 +1,13 @@
-"""Writes that facilitators make: each one a transaction, keyword-only, named entity_action.
+"""Facilitators' writes that touch several models or need a lock: each one a transaction,
+keyword-only, named entity_action.
 
-Views check who may call them (``assessments.access``); these functions keep the invariants the
-database cannot hold alone: a collaboration never loses its last owner, a round gets a link for
-every active team, an e-mail is sent once, reminders go out at most once a day per round.
+A plain create or edit of one object is its ModelForm's ``save()`` (``assessments.forms``);
+where that object brings other rows with it (a new round's team links, a new collaboration's
+owner), the view calls the function here after the form validates, in one transaction with the
+save. Views check who may call them (``assessments.access``); these functions keep the
+invariants the database cannot hold alone: a collaboration never loses its last owner, a round
+gets a link for every active team, an e-mail is sent once, reminders go out at most once a day
+per round.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from email.utils import getaddresses
 
 from django.contrib.auth import get_user_model
@@ -36,7 +40,7 @@ from assessments.models import (
     new_token,
     token_digest,
 )
-from frameworks.models import ApproachType, Consideration, FrameworkVersion, PracticalQuestion
+from frameworks.models import Consideration, PracticalQuestion
 
 MAX_ADDRESSES = 500
 
@@ -59,54 +63,31 @@ def _offer_groups(collaboration: Collaboration, groups: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def collaboration_create(
-    *,
-    owner,
-    name: str,
-    purpose: str,
-    approach_type: ApproachType | None,
-    value_modes: Iterable,
-    framework_version: FrameworkVersion,
-    groups: Iterable[str],
-) -> Collaboration:
-    """A new collaboration, owned by ``owner``, with the stakeholder groups it offers."""
-    collaboration = Collaboration(
-        name=name, purpose=purpose, approach_type=approach_type, framework_version=framework_version
-    )
-    collaboration.full_clean()
-    collaboration.save()
-    collaboration.value_modes.set(value_modes)
+def collaboration_set_up(*, collaboration: Collaboration, owner, groups: Iterable[str]) -> None:
+    """What a new collaboration needs beyond its own row (``CollaborationForm`` saved that): its
+    first owner, and the stakeholder groups it offers."""
     _offer_groups(collaboration, groups)
     Membership.objects.create(user=owner, collaboration=collaboration, role=Role.OWNER)
-    return collaboration
 
 
 @transaction.atomic
-def collaboration_update(
-    *,
-    collaboration: Collaboration,
-    name: str,
-    purpose: str,
-    approach_type: ApproachType | None,
-    value_modes: Iterable,
-    framework_version: FrameworkVersion,
-    groups: Iterable[str],
-) -> Collaboration:
-    """Change the set-up. Rounds that opened but have no submitted response yet take the new
-    value modes too (a correction right after opening); rounds with results keep theirs."""
+def collaboration_apply_edit(*, collaboration: Collaboration, groups: Iterable[str]) -> None:
+    """What an edit of the set-up changes beyond the collaboration's own row (``CollaborationForm``
+    saved that, in the caller's transaction): the groups it offers become exactly ``groups``, and
+    rounds that opened but have no submitted response yet take the new value modes too (a
+    correction right after opening); rounds with results keep theirs.
+
+    Two edits at once take turns on the collaboration's row (the form's save updated it, and
+    the lock below makes the wait explicit), so the groups offered are one edit's, never a mix.
+    """
     collaboration = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
-    collaboration.name, collaboration.purpose = name, purpose
-    collaboration.approach_type, collaboration.framework_version = approach_type, framework_version
-    collaboration.full_clean()
-    collaboration.save()
-    collaboration.value_modes.set(value_modes)
     _offer_groups(collaboration, groups)
+    value_modes = list(collaboration.value_modes.all())
     unanswered = collaboration.rounds.filter(opened_on__isnull=False).exclude(
         responses__status=Response.Status.SUBMITTED
     )
     for round in unanswered:
-        round.value_modes.set(collaboration.value_modes.all())
-    return collaboration
+        round.value_modes.set(value_modes)
 
 
 @transaction.atomic
@@ -160,23 +141,13 @@ def _open_or_planned_rounds(collaboration: Collaboration):
 
 
 @transaction.atomic
-def team_create(*, collaboration: Collaboration, name: str, headcount: int | None) -> Team:
-    """A new team, with its link in every round that is not closed."""
-    team = Team(collaboration=collaboration, name=name.strip(), headcount=headcount)
-    team.full_clean()
-    team.save()
+def team_links_create_for_team(*, team: Team) -> None:
+    """The team's link in every round that is not closed and has none for it yet: a new team
+    (``TeamForm`` saved it) or one restored from the archive."""
     TeamLink.objects.bulk_create(
-        TeamLink(round=round, team=team) for round in _open_or_planned_rounds(collaboration)
+        TeamLink(round=round, team=team)
+        for round in _open_or_planned_rounds(team.collaboration).exclude(team_links__team=team)
     )
-    return team
-
-
-@transaction.atomic
-def team_update(*, team: Team, name: str, headcount: int | None) -> Team:
-    team.name, team.headcount = name.strip(), headcount
-    team.full_clean()
-    team.save(update_fields=["name", "headcount"])
-    return team
 
 
 @transaction.atomic
@@ -191,10 +162,7 @@ def team_archive(*, team: Team) -> Team:
 def team_restore(*, team: Team) -> Team:
     team.archived_on = None
     team.save(update_fields=["archived_on"])
-    TeamLink.objects.bulk_create(
-        TeamLink(round=round, team=team)
-        for round in _open_or_planned_rounds(team.collaboration).exclude(team_links__team=team)
-    )
+    team_links_create_for_team(team=team)
     return team
 
 
@@ -202,48 +170,11 @@ def team_restore(*, team: Team) -> Team:
 
 
 @transaction.atomic
-def round_create(
-    *,
-    collaboration: Collaboration,
-    title: str,
-    framework_version: FrameworkVersion,
-    opens_on: date,
-    closes_on: date,
-    min_group_size: int,
-) -> Round:
-    """A planned (draft) round with a team link for every active team."""
-    round = Round(
-        collaboration=collaboration,
-        title=title,
-        framework_version=framework_version,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        min_group_size=min_group_size,
-    )
-    round.full_clean()
-    round.save()
+def team_links_create_for_round(*, round: Round) -> None:
+    """A link in a new round (``RoundForm`` saved it) for every active team."""
     TeamLink.objects.bulk_create(
-        TeamLink(round=round, team=team) for team in collaboration.teams.active()
+        TeamLink(round=round, team=team) for team in round.collaboration.teams.active()
     )
-    return round
-
-
-@transaction.atomic
-def round_update(
-    *,
-    round: Round,
-    title: str,
-    framework_version: FrameworkVersion,
-    opens_on: date,
-    closes_on: date,
-    min_group_size: int,
-) -> Round:
-    """Change a round's details; its edition is locked once it has a response (the model)."""
-    round.title, round.framework_version = title, framework_version
-    round.opens_on, round.closes_on, round.min_group_size = opens_on, closes_on, min_group_size
-    round.full_clean()
-    round.save()
-    return round
 
 
 @transaction.atomic

@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from assessments.access import Access, facilitator_view, posted
-from assessments.forms.actions import ActionForm
-from assessments.models import Action, Role, Round
+from assessments.forms.actions import ActionForm, NewActionForm
+from assessments.models import Action, Role
 from assessments.services import actions as services
-from assessments.services.actions import TRACKED_FIELDS
-from frameworks.models import Characteristic, Suggestion
+from frameworks.models import Characteristic
 
 FIELD_LABELS = {
     "created": "Created",
@@ -74,63 +73,28 @@ def action_new(request: HttpRequest, access: Access) -> HttpResponse:
     """A new action; an "Add an action" link on a results page fills the round, characteristic
     and suggestion it came from (``?round=…&c=…&suggestion=…``)."""
     collaboration = access.collaboration
-    source = request.POST if request.method == "POST" else request.GET
-    round = _round_param(access, source.get("round"))
-    version_id = round.framework_version_id if round else collaboration.framework_version_id
-    initial = {"round": round.pk if round else None, "status": Action.Status.PLANNED}
-    suggestion = None
-    if request.method == "GET":
-        number = source.get("c", "")
-        if number.isdigit():
-            initial["characteristic_number"] = int(number)
-        suggestion_id = source.get("suggestion", "")
-        if suggestion_id.isdigit():
-            suggestion = (
-                Suggestion.objects.select_related("characteristic")
-                .filter(pk=int(suggestion_id), characteristic__version_id=version_id)
-                .first()
-            )
-        if suggestion is not None:
-            initial["suggestion"] = suggestion.pk
-            initial["characteristic_number"] = suggestion.characteristic.number
-            initial["title"] = _title_from(suggestion.text)
-    form = ActionForm(
-        posted(request),
-        collaboration=collaboration,
-        version=version_id,
-        initial=initial,
-    )
+    form = NewActionForm(posted(request), collaboration=collaboration, link=request.GET)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         action = services.action_create(
             collaboration=collaboration,
             user=request.user,
-            data={f: data[f] for f in TRACKED_FIELDS},
-            round=data["round"],
-            suggestion=data["suggestion"],
+            data=form.cleaned_data,
+            round=form.cleaned_data["round"],
+            suggestion=form.cleaned_data["suggestion"],
         )
         messages.success(request, f"The action “{action.title}” is in the plan.")
         return redirect("facilitate_actions", collaboration.pk)
-    if request.method == "POST":
-        suggestion = form.cleaned_data.get("suggestion") if form.is_valid() else None
     return render(
         request,
         "actions/form.html",
-        {"access": access, "form": form, "round": round, "suggestion": suggestion},
+        {
+            "access": access,
+            "form": form,
+            "round": form.source_round,
+            "suggestion": form.source_suggestion,
+        },
         status=400 if form.errors else 200,
     )
-
-
-def _round_param(access: Access, value) -> Round | None:
-    if not (isinstance(value, str) and value.isdigit()):
-        return None
-    return Round.objects.filter(collaboration=access.collaboration, pk=int(value)).first()
-
-
-def _title_from(text: str, limit: int = 120) -> str:
-    """A suggestion's first sentence, short enough for a title."""
-    first = text.split(". ")[0].strip().rstrip(".")
-    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 @facilitator_view()
@@ -144,19 +108,10 @@ def action_detail(request: HttpRequest, access: Access, action_id: int) -> HttpR
     )
     form = None
     if access.can_facilitate:
-        form = ActionForm(
-            posted(request),
-            collaboration=access.collaboration,
-            version=version_id,
-            initial={f: getattr(action, f) for f in TRACKED_FIELDS},
-        )
-        # The round and suggestion it came from stay as they were.
-        del form.fields["round"], form.fields["suggestion"]
+        form = ActionForm(posted(request), instance=action, collaboration=access.collaboration)
         if request.method == "POST" and form.is_valid():
             changes = services.action_update(
-                action=action,
-                user=request.user,
-                data={f: form.cleaned_data[f] for f in TRACKED_FIELDS},
+                action=action, user=request.user, data=form.cleaned_data
             )
             messages.success(
                 request,

@@ -337,7 +337,7 @@ def test_the_collaboration_page_runs_the_same_queries_for_1_and_20_teams(
 def test_the_round_page_runs_the_same_queries_for_1_and_20_teams(
     olive, collaboration, open_round, django_assert_num_queries
 ):
-    from assessments.services.facilitate import team_create
+    from assessments.services.facilitate import team_links_create_for_team
 
     client = signed_in(olive)
     url = reverse("facilitate_round", args=[collaboration.pk, open_round.pk])
@@ -347,7 +347,8 @@ def test_the_round_page_runs_the_same_queries_for_1_and_20_teams(
     with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
     for n in range(20):
-        team_create(collaboration=collaboration, name=f"Team {n}", headcount=None)
+        team = Team.objects.create(collaboration=collaboration, name=f"Team {n}")
+        team_links_create_for_team(team=team)
     with django_assert_num_queries(6):
         html = client.get(url).content.decode()
     assert html.count("QR code poster") == 20  # the fixture's round had no team links yet
