@@ -4,8 +4,9 @@ group results' radar and answer distributions. A page hands a figure to the brow
 (scatterpolar and bar only). The same numbers are always in a table beside the chart.
 
 Building a figure costs milliseconds, so figures are built when their numbers change (a new
-snapshot, a submitted response) and kept: group figures in ``RoundSnapshot.figures``, personal
-radars in a small in-process cache keyed by their numbers.
+snapshot) and kept: group figures in ``RoundSnapshot.figures``. A partner's radar is the same
+for every partner of a version but for the scores: its frame is built once per version and
+content revision and each partner's scores are added as plain data (``personal_radar_with``).
 
 Charts carry only figures from ``assessments.group_results`` (already through disclosure): a
 hidden group's trace has a gap, never a number.
@@ -15,10 +16,8 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
-from functools import lru_cache
 
 import plotly.graph_objects as go
-from django.core.serializers.json import DjangoJSONEncoder
 from plotly.utils import PlotlyJSONEncoder
 
 from assessments import scoring
@@ -103,17 +102,16 @@ def _radar_layout(labels: list[str], bands: dict[str, float]) -> dict:
     }
 
 
-@lru_cache(maxsize=1024)
-def _personal_radar(labels: tuple, names: tuple, values: tuple, bands: tuple) -> str:
-    label_list = list(labels)
-    band_values = {"developing": bands[0], "strength": bands[1]}
-    figure = go.Figure(
+def _personal_radar(chart: dict) -> go.Figure:
+    labels = chart["labels"]
+    bands = chart["bands"]
+    return go.Figure(
         [
-            *_rings(label_list, band_values),
+            *_rings(labels, bands),
             go.Scatterpolar(
-                r=_closed(list(values)),
-                theta=_closed(label_list),
-                text=_closed(list(names)),
+                r=_closed(list(chart["values"])),
+                theta=_closed(labels),
+                text=_closed(chart["names"]),
                 mode="lines+markers",
                 fill="toself",
                 name="Your score (1–5)",
@@ -124,64 +122,28 @@ def _personal_radar(labels: tuple, names: tuple, values: tuple, bands: tuple) ->
                 marker={"size": 6},
             ),
         ],
-        layout=_radar_layout(label_list, band_values),
-    )
-    return json.dumps(_plain(figure))
-
-
-def _personal_radar_key(chart: dict) -> tuple:
-    return (
-        tuple(chart["labels"]),
-        tuple(chart["names"]),
-        tuple(chart["values"]),
-        (chart["bands"]["developing"], chart["bands"]["strength"]),
+        layout=_radar_layout(labels, bands),
     )
 
 
 def personal_radar(chart: dict) -> dict:
-    """The personal results radar from ``PersonalResults.chart_data()`` (1–5)."""
-    return {"figure": json.loads(_personal_radar(*_personal_radar_key(chart))), "config": CONFIG}
+    """The personal results radar (1–5) from ``PersonalResults.chart_data()``: the figure
+    plotly builds for these scores, and its config."""
+    return {"figure": _plain(_personal_radar(chart)), "config": CONFIG}
 
 
-# A value no score can take, exactly representable: marks where a respondent's scores go.
-_MARK = -123456.75
+def personal_radar_frame(chart: dict) -> dict:
+    """The personal radar's figure without any scores: the same for every partner of a version,
+    so pages build it once per version and content revision and add each partner's scores with
+    ``personal_radar_with`` (building the figure with plotly is the slow part)."""
+    return personal_radar({**chart, "values": [None] * len(chart["labels"])})["figure"]
 
 
-@lru_cache(maxsize=256)
-def _personal_radar_frame(labels: tuple, names: tuple, count: int, bands: tuple) -> tuple:
-    """The personal radar's JSON around its scores, built by plotly once per version: the
-    text before and after the scores' array."""
-    text = _personal_radar(labels, names, (_MARK,) * count, bands)
-    marks = json.dumps(_closed([_MARK] * count))
-    before, found, after = text.partition(marks)
-    if not found or marks in after:
-        raise ValueError("The radar's scores are not in its JSON exactly once.")
-    return before, after
-
-
-def personal_radar_script(chart: dict) -> ScriptJSON:
-    """The same figure as ``personal_radar``, serialised and escaped for the page's
-    ``json_data``. Plotly builds the figure once per version (``_personal_radar_frame``) and each
-    respondent's scores are written into it: building it for every new set of scores cost
-    3 ms, and re-serialising it on each view was half the page's rendering."""
-    labels, names, values, bands = _personal_radar_key(chart)
-    before, after = _personal_radar_frame(labels, names, len(values), bands)
-    return escape_json(before + json.dumps(_closed(list(values))) + after)
-
-
-class ScriptJSON(str):
-    """JSON text already escaped for a ``<script type="application/json">`` element."""
-
-
-def script_json(value) -> ScriptJSON:
-    """``value`` as Django's ``json_script`` writes it inside its element."""
-    return escape_json(json.dumps(value, cls=DjangoJSONEncoder))
-
-
-def escape_json(text: str) -> ScriptJSON:
-    """JSON text with json_script's escapes (<, > and & as \\u escapes), by str.replace:
-    ``str.translate`` took most of json_script's time on a figure."""
-    return ScriptJSON(text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E"))
+def personal_radar_with(frame: dict, values: list[float | None]) -> dict:
+    """``frame`` (``personal_radar_frame``) with these scores: the figure ``personal_radar``
+    builds for them. The scores' trace is the last; nothing in ``frame`` is changed."""
+    *rings, scores = frame["data"]
+    return {**frame, "data": [*rings, {**scores, "r": _closed(list(values))}]}
 
 
 # --- Group results --------------------------------------------------------------------------------

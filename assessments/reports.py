@@ -33,9 +33,9 @@ from assessments.models import Action
 from assessments.results import (
     CollaborationPlan,
     GroupResultsPage,
-    PersonalResults,
     collaboration_plan,
 )
+from assessments.selectors.partner import PersonalResults
 from assessments.trends import Trends
 from frameworks.models import Source
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -705,3 +705,78 @@ def mean_of_means(means: Iterable[Fraction]) -> Fraction | None:
     """The mean of groups' means, each group counting once whatever its size (exact)."""
     means = list(means)
     return sum(means, Fraction(0)) / len(means) if means else None
+
+
+# --- One respondent's own results, as stored at submit -------------------------------------------
+
+PERSONAL_RESULT_FORMAT = (
+    1  # of what ``personal_result`` returns; another format is worked out again
+)
+TIP_THRESHOLD = 3  # statements answered 3 or lower get their tip shown
+
+
+def personal_result(
+    *,
+    version_id: int,
+    pages: Sequence[tuple[int, Sequence[int]]],
+    values: Mapping[int, Value],
+    weights: Mapping[int, float],
+    mode_weights: Mapping[tuple[int, str], float],
+    strength_min: Decimal | float,
+    developing_min: Decimal | float,
+) -> dict:
+    """One respondent's results as plain numbers and ids (what a response stores when submitted).
+
+    ``pages``: each characteristic's number with its indicator ids, in order; ``values``: the
+    answers given, by indicator id; ``weights`` and ``mode_weights``: the weights of the value
+    modes that order the priorities (``characteristic_weights``), overall and per (number, mode).
+    A priority names the modes that weighted it up (``weighted_by``, their slugs).
+    """
+    bands = {"strength_min": strength_min, "developing_min": developing_min}
+    rows = []
+    for number, indicator_ids in pages:
+        given = [values[pk] for pk in indicator_ids if pk in values]
+        result = respondent_characteristic(number, given, len(indicator_ids))
+        rows.append(
+            {
+                "number": number,
+                "result": asdict(result),
+                "band": band(result.mean, **bands),
+                "weight": weights.get(number, 1.0),
+                "low": [
+                    pk
+                    for pk in indicator_ids
+                    if values.get(pk) is not None and values[pk] <= TIP_THRESHOLD
+                ],
+            }
+        )
+    results = {row["number"]: CharacteristicResult(**row["result"]) for row in rows}
+    by_number = {row["number"]: row for row in rows}
+    ordered = [r.number for r in priorities(list(results.values()), weights)]
+    chosen = [n for n in ordered if by_number[n]["band"] == PRIORITY]
+    in_band = bool(chosen)
+    if not in_band:
+        chosen = [n for n in ordered if by_number[n]["band"] == DEVELOPING]
+    for number in chosen:
+        weight = by_number[number]["weight"]
+        by_number[number]["weighted_by"] = (
+            [slug for (n, slug), w in mode_weights.items() if n == number and w == weight]
+            if weight > 1.0
+            else []
+        )
+    strengths = sorted(
+        (n for n, row in by_number.items() if row["band"] == STRENGTH),
+        key=lambda n: (-results[n].mean, n),
+    )
+    overall_score = overall_if_enough(results.values())
+    return {
+        "format": PERSONAL_RESULT_FORMAT,
+        "version": version_id,
+        "rows": rows,
+        "priorities": chosen,
+        "in_band": in_band,
+        "strengths": strengths,
+        "overall": overall_score,
+        "overall_band": band(overall_score, **bands),
+        "scored": sum(1 for r in results.values() if r.mean is not None),
+    }

@@ -6,13 +6,13 @@ from assessments.views import (
     collaborations,
     members,
     reports,
-    respond,
     results,
     rounds,
     teams,
     tracking,
     trends,
 )
+from assessments.views.partner import entry, personal_results, questions, review
 
 
 class TokenConverter:
@@ -31,15 +31,15 @@ class TokenConverter:
 register_converter(TokenConverter, "token")
 
 urlpatterns = [
-    path("i/<token:token>/", respond.invitation, name="invitation"),
-    path("resume/<token:token>/", respond.resume, name="respond_resume"),
-    path("respond/", respond.landing, name="respond_landing"),
-    path("respond/start/", respond.start, name="respond_start"),
-    path("respond/about/", respond.about, name="respond_about"),
-    path("respond/c/<int:number>/", respond.characteristic_page, name="respond_characteristic"),
-    path("respond/value/", respond.value_modes, name="respond_value"),
-    path("respond/review/", respond.review, name="respond_review"),
-    path("respond/results/", respond.results, name="respond_results"),
+    path("i/<token:token>/", entry.invitation, name="invitation"),
+    path("resume/<token:token>/", entry.resume, name="respond_resume"),
+    path("respond/", entry.landing, name="respond_landing"),
+    path("respond/start/", entry.start, name="respond_start"),
+    path("respond/about/", questions.about, name="respond_about"),
+    path("respond/c/<int:number>/", questions.characteristic_page, name="respond_characteristic"),
+    path("respond/value/", questions.value_modes, name="respond_value"),
+    path("respond/review/", review.review, name="respond_review"),
+    path("respond/results/", personal_results.results, name="respond_results"),
     path("respond/results/report.pdf", reports.personal_report, name="respond_results_pdf"),
     # Joining a collaboration from an e-mailed invitation.
     path(

@@ -39,14 +39,14 @@ def _assert_no_secret(lines, *secrets):
 
 
 def test_a_5xx_on_an_invitation_logs_no_token(team_link, emitted, monkeypatch):
-    from assessments.views import respond
+    from assessments.selectors import partner
 
     token = team_link.token
 
     def database_down(*args, **kwargs):
         raise RuntimeError(f"could not connect while reading TeamLink token={token} ({token})")
 
-    monkeypatch.setattr(respond.TeamLink.objects, "filter", database_down)
+    monkeypatch.setattr(partner.TeamLink.objects, "filter", database_down)
     client = Client(raise_request_exception=False)
 
     response = client.get(reverse("invitation", args=[token]))
@@ -81,12 +81,12 @@ def test_a_resume_link_5xx_and_a_used_personal_link_410_log_no_token(
     assert Client().get(reverse("invitation", args=[invitation])).status_code == 410
     assert any("Gone" in text for text, _ in emitted)
 
-    from assessments.views import respond
+    from assessments.views.partner import entry
 
     def crash(*args, **kwargs):
         raise RuntimeError("database down")
 
-    monkeypatch.setattr(respond.session_store, "finish", crash)
+    monkeypatch.setattr(entry.session_store, "finish", crash)
     response = Client(raise_request_exception=False).get(
         reverse("respond_resume", args=[draft.resume_token])
     )

@@ -4,11 +4,12 @@ one field per indicator, named by its id, mapped back through ``item_fields`` (n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 
 from assessments.models import COMMENT_MAX_LENGTH, StakeholderGroup, Team
-from assessments.services.respond import BLANK
 from frameworks.models import Indicator, ValueMode
 
 DONT_KNOW = "dk"
@@ -124,18 +125,33 @@ class CharacteristicForm(forms.Form):
             if unknown:
                 raise TamperedForm(f"Unknown items: {', '.join(sorted(unknown)[:5])}")
 
-    def answers(self) -> dict[Indicator, object]:
-        """Indicator → 1–5, None (don't know) or BLANK, from the cleaned data."""
+    @classmethod
+    def as_saved(
+        cls, *, indicators: list[Indicator], answers: Mapping[int, int | None], comment: str
+    ) -> CharacteristicForm:
+        """The page as the draft saved it: ``answers`` by indicator id (None: don't know)."""
+        initial = {
+            f"{ITEM_PREFIX}{indicator_id}": DONT_KNOW if value is None else str(value)
+            for indicator_id, value in answers.items()
+        }
+        return cls(indicators=indicators, initial={**initial, "comment": comment})
+
+    def answers(self) -> dict[Indicator, int | None]:
+        """Indicator → 1–5 or None (don't know), for the statements answered."""
         result = {}
         for name, indicator in self.item_fields.items():
             raw = self.cleaned_data.get(name) or ""
-            if raw == "":
-                result[indicator] = BLANK
-            elif raw == DONT_KNOW:
-                result[indicator] = None
-            else:
-                result[indicator] = int(raw)
+            if raw:
+                result[indicator] = None if raw == DONT_KNOW else int(raw)
         return result
+
+    def blank(self) -> list[Indicator]:
+        """The statements left blank (an earlier answer to them is removed)."""
+        return [
+            indicator
+            for name, indicator in self.item_fields.items()
+            if not self.cleaned_data.get(name)
+        ]
 
     def items(self):
         """(indicator, bound field, current value) for the template, in order."""

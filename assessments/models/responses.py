@@ -27,6 +27,17 @@ class ResponseQuerySet(models.QuerySet):
     def by_resume_token(self, token: str):
         return self.filter(resume_digest=token_digest(token))
 
+    def for_journey(self):
+        """With the round and its collaboration, unordered: what every partner's page opens with
+        (one row; the framework version comes from the content cache)."""
+        return self.select_related("round__collaboration").order_by()
+
+    def submitted(self):
+        return self.filter(status=Response.Status.SUBMITTED)
+
+    def drafts(self):
+        return self.filter(status=Response.Status.DRAFT)
+
     def counts_by(self, field: str) -> dict:
         """{value of ``field``: (started, submitted)}, counted in the database in one query.
 
@@ -69,7 +80,7 @@ class Response(models.Model):
     value_modes = models.ManyToManyField(ValueMode, blank=True, related_name="+")
     # The respondent's own results, worked out once by scoring.py in the transaction that submits
     # (a submitted response and its round's weights can no longer change): numbers and ids only,
-    # the words come from the content (``results.personal_results``).
+    # the words come from the content (``selectors.partner.personal_results``).
     personal_result = models.JSONField(null=True, blank=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()

@@ -4,6 +4,10 @@ Double submissions are settled by the database: a draft becomes submitted throug
 UPDATE (``WHERE status = 'draft'``), so of any number of concurrent submits exactly one changes the
 row and the rest see it already submitted. Answers are upserted on the unique (response, indicator)
 constraint, so two concurrent saves of one page cannot store two answers to one item.
+
+The results a partner sees are worked out once, in the transaction that submits, and stored with
+the response (``personal_result``); ``personal_results_backfill`` stores them for responses
+submitted before they were kept.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
+from assessments import scoring
 from assessments.models import (
     Answer,
     Comment,
@@ -25,13 +31,9 @@ from assessments.models import (
     token_digest,
     unseal_resume_token,
 )
-from assessments.results import personal_result_data
+from assessments.selectors.partner import personal_result_data
 from assessments.services.snapshots import rollup_add_response
-from collabassess.compiled import CompiledQuery
 from frameworks.models import Characteristic, Indicator, ValueMode
-
-# An item left blank on a page (distinct from None, "don't know").
-BLANK = Ellipsis
 
 
 class RoundNotOpen(ValidationError):
@@ -51,23 +53,20 @@ def _check_open(round: Round) -> None:
         raise RoundNotOpen("This assessment round is not open for answers.")
 
 
-# Every page save opens with this lookup, so it is compiled once per process. Only the response's
-# row is locked (OF self), as a submit locks it: locking the round's row too made every save in
-# a round wait for the others. The round is re-read with it, to check it still takes answers.
-_LOCKED = CompiledQuery(
-    lambda pk: (
+def _locked_draft(response: Response) -> Response:
+    """Re-read the response inside the transaction, locked, and make sure it is still a draft.
+
+    Only the response's row is locked (OF self), as a submit locks it: locking the round's row
+    too would make every save in a round wait for the others. The round is re-read with it, to
+    check it still takes answers.
+    """
+    fresh = (
         Response.objects.select_for_update(of=("self",))
         .select_related("round")
         .order_by()
-        .filter(pk=pk)
-    ),
-    -970_003,
-)
-
-
-def _locked_draft(response: Response) -> Response:
-    """Re-read the response inside the transaction, locked, and make sure it is still a draft."""
-    fresh = _LOCKED.first(response.pk)
+        .filter(pk=response.pk)
+        .first()
+    )
     if fresh is None:
         raise Response.DoesNotExist("The response no longer exists.")
     if fresh.status != Response.Status.DRAFT:
@@ -170,86 +169,49 @@ def response_save_page(
     *,
     response: Response,
     characteristic: Characteristic,
-    answers: Mapping[Indicator, object],
+    answers: Mapping[Indicator, int | None],
+    blank: Iterable[Indicator] = (),
     comment: str,
 ) -> Response:
-    """Store one characteristic page: every item on it, and its comment, as shown on the page.
+    """Store one characteristic page as shown on the page: its answers, the statements left
+    blank and its comment.
 
-    ``answers`` maps each indicator of the page to a value 1–5, None (don't know) or BLANK
-    (left blank, which removes an earlier answer).
+    ``answers`` maps indicators of the page to a value 1–5 or None (don't know); an earlier
+    answer to an indicator in ``blank`` is removed, and so is the page's comment when ``comment``
+    is empty. Answers and the comment are upserted on their unique constraints
+    (``answer_one_per_item_per_response``, ``comment_one_per_characteristic``), so two concurrent
+    saves of one page cannot store two answers to one item; the check constraints still apply.
     """
     response = _locked_draft(response)
     if characteristic.version_id != response.round.framework_version_id:
         raise ValidationError("That characteristic is not part of this round's framework.")
-    for indicator in answers:
+    blank = list(blank)
+    for indicator in [*answers, *blank]:
         if indicator.characteristic_id != characteristic.pk:
             raise ValidationError("An item does not belong to this page.")
-
-    given = [(indicator.pk, value) for indicator, value in answers.items() if value is not BLANK]
-    blank = [indicator.pk for indicator, value in answers.items() if value is BLANK]
-    _write_page(response.pk, characteristic.pk, given, blank, comment.strip())
-    return response
-
-
-def _write_page(
-    response_id: int,
-    characteristic_id: int,
-    given: list[tuple[int, int | None]],
-    blank: list[int],
-    comment: str,
-) -> None:
-    """A page's answers and comment, in plain SQL that PostgreSQL and SQLite both run: every
-    save of every partner comes here, and the ORM took longer to build these statements than the
-    database to run them. Answers and the comment are upserted on their unique constraints
-    (``answer_one_per_item_per_response``, ``comment_one_per_characteristic``), so two concurrent
-    saves of one page cannot store two answers to one item; the check constraints still apply.
-    """
-    answer, comment_table = Answer._meta.db_table, Comment._meta.db_table
-    statements = []
-    if given:
-        rows = ", ".join(["(%s, %s, %s)"] * len(given))
-        statements.append(
-            (
-                f"INSERT INTO {answer} (response_id, indicator_id, value) VALUES {rows} "  # noqa: S608 - table name
-                "ON CONFLICT (response_id, indicator_id) DO UPDATE SET value = excluded.value",
-                [x for indicator_id, value in given for x in (response_id, indicator_id, value)],
-            )
+    if answers:
+        Answer.objects.bulk_create(
+            [
+                Answer(response=response, indicator=indicator, value=value)
+                for indicator, value in answers.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["response", "indicator"],
+            update_fields=["value"],
         )
     if blank:
-        statements.append(
-            (
-                f"DELETE FROM {answer} WHERE response_id = %s "  # noqa: S608 - table name
-                f"AND indicator_id IN ({', '.join(['%s'] * len(blank))})",
-                [response_id, *blank],
-            )
-        )
+        Answer.objects.filter(response=response, indicator__in=blank).delete()
+    comment = comment.strip()
     if comment:
-        statements.append(
-            (
-                f"INSERT INTO {comment_table} (response_id, characteristic_id, text) "  # noqa: S608 - table name
-                "VALUES (%s, %s, %s) "
-                "ON CONFLICT (response_id, characteristic_id) DO UPDATE SET text = excluded.text",
-                [response_id, characteristic_id, comment],
-            )
+        Comment.objects.bulk_create(
+            [Comment(response=response, characteristic=characteristic, text=comment)],
+            update_conflicts=True,
+            unique_fields=["response", "characteristic"],
+            update_fields=["text"],
         )
     else:
-        statements.append(
-            (
-                f"DELETE FROM {comment_table} "  # noqa: S608 - table name
-                "WHERE response_id = %s AND characteristic_id = %s",
-                [response_id, characteristic_id],
-            )
-        )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One round trip: psycopg2 sends the statements together (SQLite runs one at a time).
-            cursor.execute(
-                "; ".join(sql for sql, _ in statements),
-                [param for _, params in statements for param in params],
-            )
-        else:
-            for sql, params in statements:
-                cursor.execute(sql, params)
+        Comment.objects.filter(response=response, characteristic=characteristic).delete()
+    return response
 
 
 @transaction.atomic
@@ -309,3 +271,35 @@ def response_submit(*, response: Response) -> Response:
         # In this transaction: the group results never miss or double-count a submission.
         rollup_add_response(response=submitted, round=round)
     return submitted
+
+
+def personal_results_backfill(*, batch_size: int = 500) -> int:
+    """Store the results of submitted responses that have none, or have them in an older format
+    (responses submitted before results were stored at submit). Returns how many were stored.
+
+    Each is worked out as at submit (``personal_result_data``: the round's recorded value modes
+    and the answers, which a submitted response can no longer change).
+    """
+    stored = 0
+    last = 0
+    while True:
+        batch = list(
+            Response.objects.submitted()
+            .filter(pk__gt=last)
+            .filter(
+                Q(personal_result__isnull=True)
+                | ~Q(personal_result__format=scoring.PERSONAL_RESULT_FORMAT)
+            )
+            .select_related("round__framework_version")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return stored
+        last = batch[-1].pk
+        for response in batch:
+            with transaction.atomic():
+                stored += (
+                    Response.objects.submitted()
+                    .filter(pk=response.pk)
+                    .update(personal_result=personal_result_data(response))
+                )

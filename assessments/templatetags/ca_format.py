@@ -1,11 +1,9 @@
 """Formatting only: these filters never query."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import json_script
 
 from assessments import scoring
-from assessments.charts import ScriptJSON, script_json
 
 register = template.Library()
 
@@ -76,11 +74,5 @@ def signed(value) -> str:
 
 @register.filter
 def json_data(value, element_id):
-    """Django's ``json_script``, the same output, faster: ``value`` may come serialised and
-    escaped already (``charts.ScriptJSON``), as the personal radar does."""
-    text = value if isinstance(value, ScriptJSON) else script_json(value)
-    return format_html(
-        '<script id="{}" type="application/json">{}</script>',
-        element_id,
-        mark_safe(text),  # noqa: S308 - JSON with <, > and & escaped, as json_script writes it
-    )
+    """Django's ``json_script`` under its old name here: the group templates still use it."""
+    return json_script(value, element_id)

@@ -2,24 +2,21 @@
 
 Each view opens with the same access path as the page it prints: the round's report with the
 results pages' (``facilitator_view``, viewers and up, another collaboration's round a 404) and
-figures from ``group_results_page``; the partner's with their results page's (``_get_journey``,
+figures from ``group_results_page``; the partner's with their results page's (``partner_view``,
 this browser's own submitted response, or a 404). The CSV export lives with the results pages.
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from assessments import reports
-from assessments.access import Access, facilitator_view, round_of
+from assessments.access import SUBMITTED, Access, Journey, facilitator_view, partner_view, round_of
 from assessments.models import Action
-from assessments.results import collaboration_trends, group_results_page, personal_results
-from assessments.views.respond import _get_journey
+from assessments.results import collaboration_trends, group_results_page
+from assessments.selectors.partner import personal_results
 
 
 def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
@@ -45,13 +42,9 @@ def round_report(request: HttpRequest, access: Access, round_id: int) -> HttpRes
     return _pdf(request, "reports/round_report.html", context, filename)
 
 
-@require_safe
-@never_cache
-def personal_report(request: HttpRequest) -> HttpResponse:
+@partner_view(needs=SUBMITTED)
+def personal_report(request: HttpRequest, journey: Journey) -> HttpResponse:
     """A partner's own results, as their results page shows them, to keep or print."""
-    journey = _get_journey(request)
-    if not journey.response.is_submitted:
-        return redirect("respond_review")
     data = personal_results(journey.response)
     context = reports.personal_report_context(journey.round, data, today=timezone.localdate())
     filename = reports.report_filename(

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import IndividualLink, Round, RoundLocked, TeamLink
-from assessments.results import personal_results
+from assessments.selectors.partner import personal_results
 from frameworks.models import ValueMode
 from frameworks.services import version_copy, version_publish, version_retire
 from tests.assessments.helpers import complete, start
@@ -85,7 +85,7 @@ def test_results_keep_the_value_modes_recorded_when_the_round_opened(
     assert anon_client.get(reverse("respond_results")).status_code == 200
     # Worked out again (as for a response stored before results were kept), the round's
     # recorded value modes still order them, not the collaboration's new ones.
-    from assessments.results import personal_result_data
+    from assessments.selectors.partner import personal_result_data
 
     response.refresh_from_db()
     assert personal_result_data(response)["priorities"] == before

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from assessments import reports, scoring, svg
 from assessments.models import Team
-from assessments.results import personal_results
+from assessments.selectors.partner import personal_results
 from tests.assessments.heatmap_html import heatmap_cells
 from tests.assessments.helpers import complete, start
 from tests.assessments.results_data import submit, synthetic_snapshot
