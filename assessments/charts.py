@@ -1,10 +1,10 @@
-"""Every chart's figure, built in Python with plotly's graph objects: the personal radar, the
-group results' radar and answer distributions. A page hands a figure to the browser through
+"""Every chart as plotly JSON, built in Python: the personal radar, the group results' radar and
+answer distributions, the trends' lines. A page hands a chart to the browser through
 ``json_script`` and static/js/charts.js draws it with the vendored partial plotly.js bundle
 (scatterpolar and bar only). The same numbers are always in a table beside the chart.
 
-Building a figure costs milliseconds, so figures are built when their numbers change (a new
-snapshot) and kept: group figures in ``RoundSnapshot.figures``. A partner's radar is the same
+The group charts are composed on each request from the figures the page shows, as plain data
+(``group_radar``, ``distribution_bars``). A partner's radar is the same
 for every partner of a version but for the scores: its frame is built once per version and
 content revision and each partner's scores are added as plain data (``personal_radar_with``).
 
@@ -18,6 +18,7 @@ import json
 from fractions import Fraction
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.utils import PlotlyJSONEncoder
 
 from assessments import scoring
@@ -41,17 +42,20 @@ def _closed(values: list) -> list:
     return [*values, values[0]] if values else values
 
 
-def _rings(labels: list[str], bands: dict[str, float]) -> list[go.Scatterpolar]:
+def _rings(labels: list[str], bands: dict[str, float]) -> list[dict]:
+    """The rings where "developing" and "strength" begin, as plain traces (``go.Figure`` takes
+    them as they are)."""
     return [
-        go.Scatterpolar(
-            r=[value] * (len(labels) + 1),
-            theta=_closed(labels),
-            mode="lines",
-            name=name,
-            hoverinfo="skip",
-            showlegend=False,
-            line={"color": "#6c757d", "dash": dash, "width": 1},
-        )
+        {
+            "type": "scatterpolar",
+            "r": [value] * (len(labels) + 1),
+            "theta": _closed(labels),
+            "mode": "lines",
+            "name": name,
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "line": {"color": "#6c757d", "dash": dash, "width": 1},
+        }
         for name, value, dash in (
             ("Developing from", bands["developing"], "dot"),
             ("Strength from", bands["strength"], "dash"),
@@ -147,6 +151,16 @@ def personal_radar_with(frame: dict, values: list[float | None]) -> dict:
 
 
 # --- Group results --------------------------------------------------------------------------------
+#
+# Composed on each request from the page's own figures, as plain plotly JSON: the numbers are
+# the table's, the team names and order are this viewer's (names or Team A, B, …), and nothing
+# is kept that a new team, a renamed one or an edited content name could leave stale. Plotly's
+# graph objects validate every property and cost milliseconds per chart, so they are not used
+# here; the default template they would add is added as data, so that the charts look the same.
+
+TEMPLATE = json.loads(
+    json.dumps(pio.templates[pio.templates.default].to_plotly_json(), cls=PlotlyJSONEncoder)
+)
 
 
 def _mean(figure) -> float | None:
@@ -166,10 +180,15 @@ def radar_series(figures: RoundFigures) -> dict:
     return series
 
 
-def group_radar(figures: RoundFigures, previous: dict[int, float] | None) -> dict:
-    """The collaboration's radar (1–5): every team as an overlay (hidden until switched on) and
-    the previous round, dashed. Team traces carry their row key in ``meta``; the page names
-    them (teams may be shown as Team A, B, …)."""
+def group_radar(
+    figures: RoundFigures,
+    previous: dict[int, float] | None,
+    *,
+    shown: frozenset[str] | set[str] = frozenset(),
+) -> dict:
+    """The collaboration's radar (1–5): the previous round dashed, and every team as an overlay,
+    named as the figures name it and hidden unless its row key is in ``shown``. Each trace
+    carries its row key in ``meta`` ("collaboration", "previous", "team:<id>")."""
     labels = [c.short_name for c in figures.characteristics]
     names = [f"{c.number}. {c.name}" for c in figures.characteristics]
     series = radar_series(figures)
@@ -177,52 +196,58 @@ def group_radar(figures: RoundFigures, previous: dict[int, float] | None) -> dic
     traces = _rings(labels, bands)
     if previous:
         traces.append(
-            go.Scatterpolar(
-                r=_closed([previous.get(c.number) for c in figures.characteristics]),
-                theta=_closed(labels),
-                text=_closed(names),
-                mode="lines",
-                name="Previous round",
-                meta="previous",
-                hovertemplate="Previous round, %{text}: %{r:.2f}<extra></extra>",
-                connectgaps=False,
-                line={"color": PREVIOUS_COLOUR, "dash": "dash", "width": 2},
-            )
+            {
+                "type": "scatterpolar",
+                "r": _closed([previous.get(c.number) for c in figures.characteristics]),
+                "theta": _closed(labels),
+                "text": _closed(names),
+                "mode": "lines",
+                "name": "Previous round",
+                "meta": "previous",
+                "hovertemplate": "Previous round, %{text}: %{r:.2f}<extra></extra>",
+                "connectgaps": False,
+                "line": {"color": PREVIOUS_COLOUR, "dash": "dash", "width": 2},
+            }
         )
     traces.append(
-        go.Scatterpolar(
-            r=_closed(series["collaboration"]),
-            theta=_closed(labels),
-            text=_closed(names),
-            mode="lines+markers",
-            fill="toself",
-            name="Collaboration",
-            meta="collaboration",
-            hovertemplate="Collaboration, %{text}: %{r:.2f}<extra></extra>",
-            connectgaps=False,
-            line={"color": COLLABORATION_COLOUR, "width": 3},
-            fillcolor="rgba(11, 94, 215, 0.15)",
-            marker={"size": 7},
-        )
+        {
+            "type": "scatterpolar",
+            "r": _closed(series["collaboration"]),
+            "theta": _closed(labels),
+            "text": _closed(names),
+            "mode": "lines+markers",
+            "fill": "toself",
+            "name": "Collaboration",
+            "meta": "collaboration",
+            "hovertemplate": "Collaboration, %{text}: %{r:.2f}<extra></extra>",
+            "connectgaps": False,
+            "line": {"color": COLLABORATION_COLOUR, "width": 3},
+            "fillcolor": "rgba(11, 94, 215, 0.15)",
+            "marker": {"size": 7},
+        }
     )
+    team_names = {row.key: row.label for row in figures.teams.rows}
     for index, (key, values) in enumerate(series["teams"].items()):
-        colour = TEAM_COLOURS[index % len(TEAM_COLOURS)]
         traces.append(
-            go.Scatterpolar(
-                r=_closed(values),
-                theta=_closed(labels),
-                text=_closed(names),
-                mode="lines+markers",
-                name=key,
-                meta=key,
-                hovertemplate="%{fullData.name}, %{text}: %{r:.2f}<extra></extra>",
-                connectgaps=False,
-                visible="legendonly",
-                line={"color": colour, "width": 2},
-                marker={"size": 6, "symbol": ["circle", "square", "diamond", "cross"][index % 4]},
-            )
+            {
+                "type": "scatterpolar",
+                "r": _closed(values),
+                "theta": _closed(labels),
+                "text": _closed(names),
+                "mode": "lines+markers",
+                "name": team_names[key],
+                "meta": key,
+                "hovertemplate": "%{fullData.name}, %{text}: %{r:.2f}<extra></extra>",
+                "connectgaps": False,
+                "visible": True if key in shown else "legendonly",
+                "line": {"color": TEAM_COLOURS[index % len(TEAM_COLOURS)], "width": 2},
+                "marker": {
+                    "size": 6,
+                    "symbol": ["circle", "square", "diamond", "cross"][index % 4],
+                },
+            }
         )
-    return _plain(go.Figure(traces, layout=_radar_layout(labels, bands)))
+    return {"data": traces, "layout": {**_radar_layout(labels, bands), "template": TEMPLATE}}
 
 
 def distribution_series(figures: RoundFigures, number: int) -> list[list[float]]:
@@ -244,18 +269,19 @@ def distribution_series(figures: RoundFigures, number: int) -> list[list[float]]
     return rows
 
 
-def distribution_bars(figures: RoundFigures, number: int, codes: list[str]) -> dict:
-    """A stacked horizontal bar per indicator: the share of each answer."""
-    rows = distribution_series(figures, number)
+def distribution_bars(codes: list[str], rows: list[list[float]]) -> dict:
+    """A stacked horizontal bar per indicator, named by ``codes``: the share of each answer,
+    ``rows`` as ``distribution_series`` gives them (the table's numbers)."""
     traces = [
-        go.Bar(
-            y=codes,
-            x=[row[answer] for row in rows],
-            name=ANSWER_LABELS[answer],
-            orientation="h",
-            marker={"color": ANSWER_COLOURS[answer], "line": {"color": "#495057", "width": 1}},
-            hovertemplate=f"{ANSWER_LABELS[answer]}: %{{x}}%<extra>%{{y}}</extra>",
-        )
+        {
+            "type": "bar",
+            "y": codes,
+            "x": [row[answer] for row in rows],
+            "name": ANSWER_LABELS[answer],
+            "orientation": "h",
+            "marker": {"color": ANSWER_COLOURS[answer], "line": {"color": "#495057", "width": 1}},
+            "hovertemplate": f"{ANSWER_LABELS[answer]}: %{{x}}%<extra>%{{y}}</extra>",
+        }
         for answer in range(6)
     ]
     layout = {
@@ -267,8 +293,9 @@ def distribution_bars(figures: RoundFigures, number: int, codes: list[str]) -> d
         "height": 120 + 36 * len(codes),
         "paper_bgcolor": "rgba(0,0,0,0)",
         "font": {"size": 12},
+        "template": TEMPLATE,
     }
-    return _plain(go.Figure(traces, layout=layout))
+    return {"data": traces, "layout": layout}
 
 
 # --- Trends ---------------------------------------------------------------------------------------

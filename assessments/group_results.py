@@ -263,6 +263,29 @@ def build(
     return result
 
 
+# --- A round as the next round's radar draws it ---------------------------------------------------
+
+
+def collaboration_means(data: Mapping) -> dict[str, dict]:
+    """The collaboration's mean (as shown: two decimals) and respondents on each characteristic
+    of a snapshot's sums, ``{"<number>": {"mean": 3.25, "n": 40}}``: what the snapshot keeps
+    for the rounds after it (``RoundSnapshot.collaboration_means``). It depends on the sums
+    alone; ``previous_means`` applies the round's k when a page reads it."""
+    everyone = rollups.combine(data, data.get("cells", {}))
+    means = {}
+    for key in everyone["c"]:
+        result = scoring.group_from_sums(int(key), rollups.characteristic_sums(everyone, int(key)))
+        if result.mean is not None:
+            means[key] = {"mean": float(scoring.shown(result.mean)), "n": result.n}
+    return means
+
+
+def previous_means(stored: Mapping, k: int) -> dict[int, float]:
+    """The stored ``collaboration_means`` a later round may draw, by characteristic number: as
+    far as the earlier round's own minimum group size ``k`` allows."""
+    return {int(key): value["mean"] for key, value in stored.items() if value["n"] >= k}
+
+
 # --- What the pages say about the figures --------------------------------------------------------
 
 

@@ -2,9 +2,10 @@
 
 A round's report is built from the ``GroupResultsPage`` the results pages read (figures already
 through ``assessments.disclosure``; nothing here reads a response or the rollup), and its plan
-from ``results.collaboration_plan``. A partner's report is built from ``personal_results``, as
-their results page is. The functions below only choose, order and word what those give; the
-charts are ``assessments.svg`` drawings of the same series the pages' plotly figures draw.
+from ``selectors.group_results.collaboration_plan``. A partner's report is built from
+``personal_results``, as their results page is. The functions below only choose, order and word
+what those give; the charts are ``assessments.svg`` drawings of the same series the pages'
+plotly charts draw.
 
 WeasyPrint renders the HTML with a URL fetcher that serves the app's own static files and
 refuses everything else: a report never reaches the network, whatever its HTML holds.
@@ -30,7 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from assessments import charts, group_results, scoring, svg
 from assessments.disclosure import FEWER_THAN_K
 from assessments.models import Action
-from assessments.results import (
+from assessments.selectors.group_results import (
     CollaborationPlan,
     GroupResultsPage,
     collaboration_plan,
@@ -172,12 +173,12 @@ def heatmap_context(figures: group_results.RoundFigures) -> dict:
 
 
 def _previous_values(page: GroupResultsPage) -> dict[int, float]:
-    return {int(k): v for k, v in (page.previous or {}).get("values", {}).items()}
+    return page.previous.values if page.previous else {}
 
 
 def round_radar(page: GroupResultsPage) -> str:
     """The collaboration's radar with the previous round dashed: the numbers of the overview's
-    radar (``figures.radar_series`` and the snapshot's previous round)."""
+    radar (``charts.radar_series`` and the previous round's means)."""
     figures = page.figures
     labels = [c.short_name for c in figures.characteristics]
     series = [("Collaboration", charts.radar_series(figures)["collaboration"])]
@@ -185,7 +186,7 @@ def round_radar(page: GroupResultsPage) -> str:
         previous = _previous_values(page)
         series.append(
             (
-                f"Previous round: {page.previous['title']}",
+                f"Previous round: {page.previous.title}",
                 [previous.get(c.number) for c in figures.characteristics],
             )
         )
@@ -340,7 +341,7 @@ def summary_sentences(
                 if count
             ]
             sentences.append(
-                f"Since {page.previous['title']}, of the {_number(both)} characteristics scored in both "
+                f"Since {page.previous.title}, of the {_number(both)} characteristics scored in both "
                 f"rounds, {_names(changes)}."
             )
     teams = [row for row in figures.teams.rows if row.key != "team:-"]

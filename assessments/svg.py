@@ -1,12 +1,12 @@
 """Charts as SVG markup, drawn on the server for the PDF reports (WeasyPrint draws inline SVG).
 
-Pure functions over plain numbers: they take the same series the pages' plotly figures draw
-(``figures.radar_series``, ``PersonalResults.chart_data``, the trends' series) and return a
+Pure functions over plain numbers: they take the same series the pages' plotly charts draw
+(``charts.radar_series``, ``PersonalResults.chart_data``, the trends' series) and return a
 string of SVG with no script, no style sheet, no external reference and every text escaped.
 A value of None is a gap: no point, and the line breaks there. Each chart has ``role="img"`` and
 a ``<title>``; the figures themselves are always in a table beside it.
 
-Series differ by colour (Okabe–Ito, ``figures.TEAM_COLOURS``), and by dash and marker shape too,
+Series differ by colour (Okabe–Ito, ``charts.TEAM_COLOURS``), and by dash and marker shape too,
 so that they stay apart in black and white and for every colour vision.
 """
 
@@ -329,7 +329,7 @@ def line_chart_svg(
     with one value per x label and None where there is none (the line breaks there).
 
     ``marks`` is a list of (x index, text): a dashed vertical line halfway before that point,
-    where the change happened (as ``figures.trend_lines`` draws the edition changes), with its
+    where the change happened (as ``charts.trend_lines`` draws the edition changes), with its
     text above the plot; at index 0, on the first point.
     """
     low, high = y_range

@@ -10,8 +10,8 @@ is shown exactly when the round's own pages show that figure) and the editions' 
   than k respondents, or hidden so that a smaller group cannot be worked out), when the round
   has fewer than k responses in all, or when the team, group or characteristic was not in it.
 
-Nothing here reads answers or queries the database; ``results.collaboration_trends`` gathers
-the inputs in a fixed number of queries.
+Nothing here reads answers or queries the database; ``selectors.trends.collaboration_trends``
+gathers the inputs in a fixed number of queries.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@
   only together with at least k others that change the same figures
   (``disclosure.releasable``), so that comparing any two states of any page reveals nobody's
   answers (``services.snapshots``, docs/privacy.md). It keeps the comments of the responses it
-  counts, and the chart figures built from it (built once per move, not per request).
+  counts, and the collaboration's mean on each characteristic, which the next round's radar
+  draws as its previous round (worked out when the snapshot moves, never during a GET).
 - ``ResultsPreference``: a facilitator's choice, per round, to show teams as Team A, B, …
 """
 
@@ -47,13 +48,14 @@ class RoundSnapshot(models.Model):
     )
     responses = models.PositiveIntegerField(default=0)  # counted in the figures
     taken_on = models.DateField()
-    moves = models.PositiveIntegerField(default=0)  # how often it has moved: keys its charts
     data = models.JSONField(default=dict)
     # {"c<characteristic number>": [comment text, ...]} in random order, from the included
     # responses. Pages read one characteristic's list (a JSON key lookup), never the whole.
     comments = models.JSONField(default=dict)
-    # The chart figures (plotly JSON) built from this snapshot; null until first needed.
-    figures = models.JSONField(null=True, blank=True)
+    # {"<characteristic number>": {"mean": as shown, "n": respondents}}: the collaboration's
+    # means (``group_results.collaboration_means``), from this snapshot alone, so that nothing
+    # else (teams, content, other rounds) can make them stale. Pages apply the round's k.
+    collaboration_means = models.JSONField(default=dict)
 
     class Meta:
         constraints = [
@@ -64,6 +66,12 @@ class RoundSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Snapshot of round {self.round_id} ({self.responses} responses)"
+
+    @staticmethod
+    def comment_key(number: int) -> str:
+        """A characteristic's key in ``comments`` (not a bare number: JSON lookups would read
+        that as an array index)."""
+        return f"c{number}"
 
 
 class ResultsPreference(models.Model):

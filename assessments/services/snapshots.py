@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import rollups
+from assessments import group_results, rollups
 from assessments.models import (
     Answer,
     Comment,
@@ -55,13 +55,13 @@ def _locked_rollup(round_id: int) -> RoundRollup:
 
 
 def _comments_of(response_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
-    """Each response's comments, by characteristic key (``comment_key``)."""
+    """Each response's comments, by characteristic key (``RoundSnapshot.comment_key``)."""
     comments: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     rows = Comment.objects.filter(response_id__in=response_ids).values_list(
         "response_id", "characteristic__number", "text"
     )
     for response_id, number, text in rows:
-        comments[response_id][comment_key(number)].append(text)
+        comments[response_id][RoundSnapshot.comment_key(number)].append(text)
     return comments
 
 
@@ -89,17 +89,14 @@ def rollup_add_response(*, response: Response, round: Round) -> None:
     rollup.save(update_fields=["data", "responses", "waiting"])
 
 
-def comment_key(number: int) -> str:
-    """A characteristic's key in ``RoundSnapshot.comments`` (not a bare number: JSON lookups
-    would read that as an array index)."""
-    return f"c{number}"
-
-
 def snapshot_release(
     *, round: Round, rollup: RoundRollup, structure: rollups.Structure | None = None
 ) -> bool:
     """Add to the snapshot every waiting part that may go (``rollups.release``), and take it off
-    ``rollup.waiting`` (the caller saves the rollup). The caller holds the rollup's lock."""
+    ``rollup.waiting`` (the caller saves the rollup). The caller holds the rollup's lock.
+
+    A snapshot that moves keeps the collaboration's means that later rounds' radars draw as their
+    previous round: worked out here, from the snapshot alone, so that no page writes."""
     structure = structure or structure_of(round.framework_version_id)
     snapshot = RoundSnapshot.objects.filter(round_id=round.pk).first() or RoundSnapshot(
         round_id=round.pk, data=rollups.empty(), comments={}
@@ -113,13 +110,8 @@ def snapshot_release(
         random.shuffle(texts)  # nothing in the snapshot orders responses in time
     snapshot.responses = rollups.counted(snapshot.data)
     snapshot.taken_on = timezone.localdate()
-    snapshot.moves += 1
-    snapshot.figures = None
+    snapshot.collaboration_means = group_results.collaboration_means(snapshot.data)
     snapshot.save()
-    # Later rounds draw this one as their "previous round": their charts are rebuilt too.
-    RoundSnapshot.objects.filter(
-        round__collaboration_id=round.collaboration_id, round__opens_on__gt=round.opens_on
-    ).update(figures=None)
     return True
 
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 from assessments import reports
 from assessments.access import SUBMITTED, Access, Journey, facilitator_view, partner_view, round_of
 from assessments.models import Action
-from assessments.results import collaboration_trends, group_results_page
+from assessments.selectors.group_results import group_results_page
 from assessments.selectors.partner import personal_results
+from assessments.selectors.trends import collaboration_trends
 
 
 def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:

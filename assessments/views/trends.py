@@ -1,4 +1,4 @@
-"""Trends: a collaboration's results round after round (``results.collaboration_trends``), for
+"""Trends: a collaboration's results round after round (``selectors.trends``), for
 its members (viewers and up). Every chart has a table with the same numbers; a missing point
 says why in the table."""
 
@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from assessments import charts
 from assessments.access import Access, facilitator_view
-from assessments.results import collaboration_trends
+from assessments.selectors.trends import collaboration_trends
 
 
 @facilitator_view(methods=("GET", "HEAD"))

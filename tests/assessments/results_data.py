@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from assessments import rollups
+from assessments import group_results, rollups
 from assessments.models import Answer, Comment, Response, Round, RoundRollup, RoundSnapshot, Team
 from assessments.services import respond as services
 from assessments.services.snapshots import structure_of
@@ -77,6 +77,6 @@ def synthetic_snapshot(round: Round, teams: list[Team], responses: int, seed: in
             "responses": responses,
             "data": data,
             "taken_on": round.opens_on,
-            "figures": None,
+            "collaboration_means": group_results.collaboration_means(data),
         },
     )

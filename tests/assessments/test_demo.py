@@ -21,7 +21,7 @@ from assessments.models import (
     Team,
     TeamLink,
 )
-from assessments.results import group_results_page
+from assessments.selectors.group_results import group_results_page
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +224,7 @@ def test_the_demo_shows_three_rounds_as_trends_and_its_action_plan_beside_the_ch
     from django.urls import reverse
 
     from assessments.models import Action
-    from assessments.results import collaboration_trends
+    from assessments.selectors.trends import collaboration_trends
     from tests.conftest import signed_in
 
     round = demo_load()

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from assessments import charts, group_results, rollups, scoring
 from assessments.models import StakeholderGroup
-from assessments.results import group_results_page
+from assessments.selectors.group_results import group_results_page
 from assessments.templatetags import ca_format
 from tests.assessments.results_data import submit
 from tests.conftest import signed_in

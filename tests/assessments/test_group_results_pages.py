@@ -357,6 +357,113 @@ def test_query_counts_do_not_grow_with_teams_or_responses(
         client.get(url(name, open_round, *args))
 
 
+def _writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE")
+    ]
+
+
+@pytest.mark.parametrize("name,args", [*PAGES, ("results_csv", ())])
+def test_the_first_view_after_the_snapshot_moves_writes_nothing_and_costs_no_more(
+    name, args, open_round, fred, django_assert_num_queries
+):
+    # Pinned with the steady counts above: the charts are composed from the figures on every
+    # request, and what later rounds draw was kept when the snapshot moved.
+    expected = {
+        "results_overview": 18,
+        "results_heatmap": 10,
+        "results_characteristic": 12,
+        "results_perspectives": 10,
+        "results_learn": 11,
+        "results_csv": 10,
+    }[name]
+    client = signed_in(fred)
+    fill(open_round, {"Acute Trust": 5, "Community Services": 5})
+    for _ in range(2):  # right after the move, then again
+        with django_assert_num_queries(expected) as captured:
+            assert client.get(url(name, open_round, *args)).status_code == 200
+        assert _writes(captured.captured_queries) == []
+        fill(open_round, {"Social Care": 5})  # the snapshot moves again
+
+
+def test_the_charts_follow_teams_added_renamed_and_archived_without_a_write(open_round, fred):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    fill(open_round, {"Acute Trust": 5}, value=4)
+    fill(open_round, {"Community Services": 5}, value=2)
+    client = signed_in(fred)
+    acute, community, social = teams(open_round)
+    assert client.get(url("results_overview", open_round)).status_code == 200
+    acute.name = "Acute Hospitals"
+    acute.save()
+    community.archived_on = timezone.localdate()
+    community.save()
+    Team.objects.create(collaboration=open_round.collaboration, name="Primary Care")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url("results_overview", open_round)).content.decode()
+    assert _writes(queries.captured_queries) == []
+    figure = json_block(html, "radar-figure")
+    traces = {t["name"]: t for t in figure["data"] if str(t.get("meta")).startswith("team:")}
+    # Renamed: the new name; archived: still its history; new, and Social Care: no figures, no
+    # trace (the table says "no responses yet").
+    assert set(traces) == {"Acute Hospitals", "Community Services"}
+    assert traces["Acute Hospitals"]["meta"] == f"team:{acute.pk}"
+    assert traces["Acute Hospitals"]["r"][:-1] == [4.0] * 8
+    assert traces["Community Services"]["r"][:-1] == [2.0] * 8
+    heatmap = client.get(url("results_heatmap", open_round)).content.decode()
+    primary = heatmap.split('<th scope="row">Primary Care</th>')[1].split("</tr>")[0]
+    assert "no responses yet" in primary
+
+
+def test_the_previous_round_is_read_as_it_is_now(open_round, fred):
+    from datetime import timedelta
+
+    from assessments.models import Round
+
+    earlier = Round.objects.create(
+        collaboration=open_round.collaboration,
+        framework_version=open_round.framework_version,
+        title="Spring round",
+        opens_on=open_round.opens_on - timedelta(days=120),
+        closes_on=open_round.closes_on,
+        status=Round.Status.OPEN,
+    )
+    fill(earlier, {"Acute Trust": 5}, value=2)
+    fill(open_round, {"Acute Trust": 5, "Community Services": 5})
+    client = signed_in(fred)
+
+    def previous():
+        html = client.get(url("results_overview", open_round)).content.decode()
+        traces = json_block(html, "radar-figure")["data"]
+        return html, next((t for t in traces if t.get("meta") == "previous"), None)
+
+    Round.objects.filter(pk=earlier.pk).update(title="Spring 2027")
+    html, trace = previous()
+    assert "Spring 2027" in html and "Spring round" not in html
+    assert trace["r"][:-1] == [2.0] * 8
+    # Its minimum group size raised above its 5 responses: none of its figures may be drawn.
+    Round.objects.filter(pk=earlier.pk).update(min_group_size=6)
+    html, trace = previous()
+    assert trace is None
+    # A round in between with figures of its own becomes the previous round.
+    Round.objects.filter(pk=earlier.pk).update(min_group_size=5)
+    between = Round.objects.create(
+        collaboration=open_round.collaboration,
+        framework_version=open_round.framework_version,
+        title="Summer round",
+        opens_on=open_round.opens_on - timedelta(days=30),
+        closes_on=open_round.closes_on,
+        status=Round.Status.OPEN,
+    )
+    fill(between, {"Acute Trust": 5}, value=5)
+    html, trace = previous()
+    assert "Summer round" in html and trace["r"][:-1] == [5.0] * 8
+
+
 def test_the_previous_round_is_drawn_dashed_and_kept_up_to_date(open_round, fred):
     from datetime import timedelta
 

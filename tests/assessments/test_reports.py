@@ -404,7 +404,7 @@ def test_the_report_carries_the_trends_and_the_action_plan(
     from django.utils import timezone
 
     from assessments.models import Round
-    from assessments.results import collaboration_trends
+    from assessments.selectors.trends import collaboration_trends
     from assessments.services.actions import action_create
 
     today = timezone.localdate()

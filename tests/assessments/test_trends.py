@@ -19,7 +19,8 @@ from django.utils import timezone
 from assessments import group_results, scoring, trends
 from assessments.disclosure import FEWER_THAN_K, SHOWN
 from assessments.models import Round, Team
-from assessments.results import collaboration_trends, group_results_page
+from assessments.selectors.group_results import group_results_page
+from assessments.selectors.trends import collaboration_trends
 from frameworks.models import Indicator
 from tests.assessments.results_data import submit, synthetic_snapshot
 from tests.conftest import signed_in

@@ -1,9 +1,11 @@
 """Group results of a round, for the collaboration's members (viewers and up): overview with
-the radar and priorities, heatmap, one characteristic in depth, perspective gaps, learn from.
+the radar and priorities, heatmap, one characteristic in depth, perspective gaps, learn from,
+and the CSV of the figures.
 
-Every page reads the round's snapshot through ``results.group_results_page`` (the figures
-already through disclosure) and never touches a response. Charts are drawn by static/js/charts.js
-from the figures the snapshot keeps; every chart has a table with the same numbers.
+Every page reads the round's snapshot through ``selectors.group_results.group_results_page``
+(the figures already through disclosure), never touches a response and never writes. Charts are
+composed from the same figures as the tables beside them (``assessments.charts``) and drawn by
+static/js/charts.js.
 """
 
 from __future__ import annotations
@@ -19,11 +21,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 
-from assessments import group_results, scoring
+from assessments import charts, group_results, scoring
 from assessments.access import Access, facilitator_view, round_of
-from assessments.charts import distribution_series
 from assessments.models import ResultsPreference, Role
-from assessments.results import (
+from assessments.selectors.group_results import (
     GroupResultsPage,
     actions_before,
     collaboration_plan,
@@ -52,23 +53,19 @@ def _page(access: Access, round_id: int, request: HttpRequest) -> GroupResultsPa
     return group_results_page(round_of(access, round_id), request.user)
 
 
-def _radar(page: GroupResultsPage, shown_keys: set[str] | None) -> tuple[dict, list]:
-    """The stored radar with team traces named for this page (names or Team A, B, …) and shown
-    as the facilitator chose (the form works without JavaScript). Returns (figure, toggles)."""
-    figure = page.charts.get("radar")
-    if not figure:
+def _radar(page: GroupResultsPage, shown_keys: set[str]) -> tuple[dict, list]:
+    """The radar with the team traces named for this page (names or Team A, B, …) and shown as
+    the facilitator chose (the form works without JavaScript). Returns (chart, toggles)."""
+    if not page.figures.shown:
         return {}, []
-    labels = {row.key: row.label for row in page.figures.teams.rows}
-    traces = []
-    toggles = []
-    for trace in figure["data"]:
-        key = trace.get("meta")
-        if key and key.startswith("team:"):
-            on = shown_keys is not None and key in shown_keys
-            trace = {**trace, "name": labels.get(key, key), "visible": True if on else "legendonly"}
-            toggles.append({"key": key, "label": trace["name"], "on": on, "index": len(traces)})
-        traces.append(trace)
-    return {"data": traces, "layout": figure["layout"]}, toggles
+    previous = page.previous.values if page.previous else None
+    chart = charts.group_radar(page.figures, previous, shown=shown_keys)
+    toggles = [
+        {"key": trace["meta"], "label": trace["name"], "on": trace["visible"] is True, "index": i}
+        for i, trace in enumerate(chart["data"])
+        if str(trace.get("meta", "")).startswith("team:")
+    ]
+    return chart, toggles
 
 
 @dataclass
@@ -94,12 +91,12 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
     team_columns = [
         {"key": row.key, "label": row.label, "on": row.key in chosen} for row in team_rows
     ]
-    previous = (page.previous or {}).get("values", {})
+    previous = page.previous.values if page.previous else {}
     chart_rows = [
         ChartRow(
             characteristic=c,
             total=figures.total[c.number],
-            previous=previous.get(str(c.number)),
+            previous=previous.get(c.number),
             teams=[
                 {"key": row.key, "on": row.key in chosen, "figure": row.figures[c.number]}
                 for row in team_rows
@@ -146,7 +143,7 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             alpha_min=max(scoring.ALPHA_MIN_RESPONSES, page.round.min_group_size),
             since=since,
             since_edition_changed=bool(page.previous)
-            and page.previous.get("edition") not in (None, page.round.framework_version.number),
+            and page.previous.edition != page.round.framework_version.number,
             action_round=page.round if access.can_facilitate else None,
         ),
     )
@@ -250,9 +247,10 @@ def characteristic(
     at = numbers.index(number)
     indicators = list(current.indicators.all())
     distributions = []
+    chart = None
     if figures.shown:
-        # The chart's own numbers (figures.distribution_series), so the table cannot differ.
-        shares = distribution_series(figures, number)
+        # The chart's own numbers (charts.distribution_series), so the table cannot differ.
+        shares = charts.distribution_series(figures, number)
         for code, (indicator, percents) in enumerate(zip(indicators, shares, strict=True), 1):
             d = figures.distributions[indicator.pk]
             distributions.append(
@@ -263,6 +261,7 @@ def characteristic(
                     "cells": list(zip([*d.counts, d.dont_know], percents, strict=True)),
                 }
             )
+        chart = charts.distribution_bars([d["code"] for d in distributions], shares)
     comments, comment_count = [], 0
     if figures.shown:
         comments, comment_count = snapshot_comments(
@@ -285,7 +284,7 @@ def characteristic(
             characteristic=current,
             rows=rows,
             distributions=distributions,
-            chart=page.charts.get("distributions", {}).get(str(number)),
+            chart=chart,
             views_differ=[d for d in distributions if d["d"].views_differ],
             high_dont_know=[d for d in distributions if d["d"].high_dont_know],
             comments=comments,
