@@ -34,7 +34,7 @@ CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def _plain(figure: go.Figure) -> dict:
-    """The figure as plain JSON data (what json_script and the JSON field can hold)."""
+    """A plotly figure as plain JSON data (what json_script can hold)."""
     return json.loads(json.dumps(figure.to_plotly_json(), cls=PlotlyJSONEncoder))
 
 

@@ -341,11 +341,12 @@ def test_query_counts_do_not_grow_with_teams_or_responses(
             assert client.get(url(name, open_round, *args)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    # Session and user, membership, round, snapshot, characteristics and indicators, preference,
+    # Session and user, membership, round, snapshot (the previous round's title, edition, k and
+    # means as subqueries of the same statement), characteristics and indicators, preference,
     # teams, offered groups; then per page: the overview's value modes, weights, suggestions
     # (+ considerations, key steps, examples), value-mode list and the actions in place when the
-    # round was answered; a characteristic's examples
-    # and its comments (one JSON key of the snapshot); the learn-from page's examples.
+    # round was answered; a characteristic's examples and its comments (one JSON key of the
+    # snapshot); the learn-from page's examples.
     expected = {
         "results_overview": 18,
         "results_heatmap": 10,
