@@ -1,8 +1,8 @@
 """The editing screen for framework content.
 
-Published versions are frozen in the model layer; the admin mirrors that by showing frozen fields
-read-only, refusing to add or delete frozen rows, and explaining why. Every save is recorded in
-the change history (ContentChange).
+Published versions are frozen (``frameworks.freeze``); the admin mirrors that by showing frozen
+fields read-only, refusing to add or delete frozen rows, and explaining why. Every save is
+recorded in the change history (ContentChange).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from frameworks import services
+from frameworks import freeze, services
 from frameworks.history import content_changes_record, snapshot
 from frameworks.models import (
     ApproachFeature,
@@ -49,7 +49,7 @@ FROZEN_NOTICE = (
 def _is_frozen(obj) -> bool:
     if obj is None or obj.pk is None:
         return False
-    version = obj.frozen_version()
+    version = freeze.version_of(obj)
     return version is not None and version.is_frozen
 
 
@@ -58,7 +58,7 @@ class HistoryMixin:
 
     def save_model(self, request, obj, form, change):
         # Recorded in save_related, once the many-to-many links are saved too.
-        old = type(obj)._base_manager.filter(pk=obj.pk).first() if change and obj.pk else None
+        old = type(obj).objects.filter(pk=obj.pk).first() if change and obj.pk else None
         request._content_before = snapshot(old) if old is not None else None
         super().save_model(request, obj, form, change)
 
@@ -79,7 +79,7 @@ class HistoryMixin:
         for inline_form in formset.forms:
             instance = inline_form.instance
             if instance.pk:
-                old = type(instance)._base_manager.filter(pk=instance.pk).first()
+                old = type(instance).objects.filter(pk=instance.pk).first()
                 if old is not None:
                     befores[instance.pk] = snapshot(old)
         # Deleting sets an instance's pk to None: keep each one to record the deletion by it.
@@ -96,7 +96,7 @@ class HistoryMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             obj = self.get_object(request, object_id)
-            if obj is not None and hasattr(obj, "frozen_version") and _is_frozen(obj):
+            if _is_frozen(obj):
                 messages.warning(request, FROZEN_NOTICE)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -142,7 +142,7 @@ class FrozenInlineMixin:
     """Inline rows of a frozen parent: frozen fields read-only; no adding or removing scored rows."""
 
     def _parent_frozen(self, obj) -> bool:
-        return obj is not None and hasattr(obj, "frozen_version") and _is_frozen(obj)
+        return _is_frozen(obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

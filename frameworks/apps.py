@@ -7,8 +7,7 @@ class FrameworksConfig(AppConfig):
     verbose_name = "Framework content"
 
     def ready(self):
-        from frameworks import revision
-        from frameworks.models import connect_freeze_guard
+        from frameworks import freeze, revision
 
-        connect_freeze_guard()
+        freeze.connect()
         revision.connect()

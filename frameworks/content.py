@@ -15,7 +15,8 @@ from django.core import serializers
 from django.db import models, transaction
 from django.utils import timezone
 
-from frameworks.models import FrameworkVersion, FrozenContentError, _field_changed
+from frameworks import freeze
+from frameworks.models import FrameworkVersion, FrozenContentError
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -45,16 +46,14 @@ def _describe(path: Path, obj: models.Model) -> str:
 
 def _refuse_frozen_difference(path: Path, obj: models.Model, existing: models.Model) -> None:
     """Stop when the fixture differs from a published version's copy in a frozen field."""
-    changed = [f for f in getattr(obj, "FROZEN_FIELDS", ()) if _field_changed(obj, existing, f)]
+    changed = freeze.frozen_changes(obj, existing)
     if not changed:
-        return
-    version = existing.frozen_version()
-    if not version.is_frozen:
-        return  # a draft: the database copy (perhaps an admin's edit) is kept, as for any object
+        return  # the database copy (perhaps an admin's edit of a draft) is kept, as for any object
     raise ContentLoadError(
-        f"{_describe(path, obj)}: the fixture changes {', '.join(changed)}, but {version} is "
-        "published and frozen, so nothing was loaded. To change published content, create a new "
-        "draft edition in the admin (“Create a new draft from this version”)."
+        f"{_describe(path, obj)}: the fixture changes {', '.join(changed)}, but "
+        f"{freeze.version_of(existing)} is published and frozen, so nothing was loaded. To change "
+        "published content, create a new draft edition in the admin (“Create a new draft from "
+        "this version”)."
     )
 
 
@@ -76,9 +75,7 @@ def content_load(*, fixtures: list[Path] | None = None) -> LoadReport:
                 obj = deserialized.object
                 # Deserializing by natural key fills in the pk of an existing row.
                 existing = (
-                    type(obj)._base_manager.filter(pk=obj.pk).first()
-                    if obj.pk is not None
-                    else None
+                    type(obj).objects.filter(pk=obj.pk).first() if obj.pk is not None else None
                 )
                 if existing is not None:
                     _refuse_frozen_difference(path, obj, existing)

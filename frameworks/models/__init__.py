@@ -1,33 +1,40 @@
-"""Framework content: reference data loaded from fixtures and edited in the admin."""
+"""Framework content: reference data loaded from fixtures and edited in the admin.
 
-from frameworks.models.versions import (
-    SCALE_MAX,
-    SCALE_MIN,
+* ``versions``: a framework's editions and everything in them, frozen once published
+  (``frameworks.freeze``);
+* ``reference``: the shared reference content from the sources, which no score depends on;
+* ``history``: who changed what in the admin;
+* ``base``: what all content shares: a natural key (``NATURAL_KEY``) for fixtures, and bulk
+  writes that keep to the freeze.
+"""
+
+from frameworks.freeze import FrozenContentError
+from frameworks.models.history import ContentChange
+from frameworks.models.reference import (
     ApproachFeature,
     ApproachType,
-    Band,
-    Characteristic,
-    CharacteristicConsideration,
-    CharacteristicKeyStep,
     Consideration,
-    ContentChange,
-    Example,
-    Framework,
-    FrameworkVersion,
-    FrozenContentError,
-    Indicator,
-    IndicatorTip,
     KeyStep,
     PracticalQuestion,
     Resource,
     Source,
+    ValueMode,
+)
+from frameworks.models.versions import (
+    SCALE_MAX,
+    SCALE_MIN,
+    Band,
+    Characteristic,
+    CharacteristicConsideration,
+    CharacteristicKeyStep,
+    Example,
+    Framework,
+    FrameworkVersion,
+    Indicator,
+    IndicatorTip,
     Suggestion,
     Theme,
-    ValueMode,
     ValueModeWeight,
-    _field_changed,
-    connect_freeze_guard,
-    refuse_frozen_save,
 )
 
 __all__ = [
@@ -55,7 +62,4 @@ __all__ = [
     "Theme",
     "ValueMode",
     "ValueModeWeight",
-    "_field_changed",
-    "connect_freeze_guard",
-    "refuse_frozen_save",
 ]

@@ -251,6 +251,24 @@ def test_admin_post_cannot_change_the_bands_of_a_published_version(admin_client,
     assert (content.strength_min, content.developing_min) == (Decimal("4.00"), Decimal("3.00"))
 
 
+def test_the_admin_form_says_why_scored_content_cannot_join_a_published_version(
+    admin_client, content
+):
+    published = content.characteristics.get(number=1)
+    data = {"characteristic": published.pk, "position": 9, "key": "new", "text": "New"}
+    response = admin_client.post(reverse("admin:frameworks_indicator_add"), data)
+    assert response.status_code == 200
+    assert "cannot be added to a published framework version" in response.content.decode()
+
+    indicator = Indicator.objects.filter(characteristic__version=version_copy(version=content))[0]
+    url = reverse("admin:frameworks_indicator_change", args=[indicator.pk])
+    data.update(position=indicator.position, key=indicator.key, text=indicator.text)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "is frozen" in response.content.decode()
+    assert published.indicators.count() == 4
+
+
 def test_admin_edit_of_narrative_content_is_recorded_in_the_history(admin_client, ada, content):
     characteristic = content.characteristics.get(number=2)
     url, _, data = _characteristic_post_data(admin_client, characteristic)

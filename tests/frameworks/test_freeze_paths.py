@@ -7,9 +7,11 @@ from decimal import Decimal
 from threading import Barrier, BrokenBarrierError
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections, transaction
+from django.db.models import CASCADE, F, QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from frameworks import services
@@ -241,3 +243,53 @@ def test_two_concurrent_copies_take_different_numbers(content):
     finally:
         FrameworkVersion.objects.create = original
     assert numbers == [3, 4]
+
+
+def test_a_plain_queryset_cannot_delete_frozen_content_either(content):
+    """The pre_delete guard sees deletes that bypass the framework querysets."""
+    indicator = Indicator.objects.filter(characteristic__version=content).first()
+    # Django deletes inside its own atomic block: keep the test's transaction usable.
+    with pytest.raises(FrozenContentError), transaction.atomic():
+        QuerySet(model=Indicator).filter(pk=indicator.pk).delete()
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+def test_deleting_from_a_draft_deletes_everything_under_it(content):
+    draft = version_copy(version=content)
+    characteristic = draft.characteristics.get(number=1)
+    indicators = list(characteristic.indicators.values_list("pk", flat=True))
+    characteristic.delete()
+    assert not Indicator.objects.filter(pk__in=indicators).exists()
+    assert not IndicatorTip.objects.filter(indicator__in=indicators).exists()
+    assert content.characteristics.get(number=1).indicators.count() == 4
+
+
+def test_a_delete_cascades_only_within_one_version():
+    """Why the pre_delete guard checks only where a delete started: every foreign key that
+    cascades from framework content to scored content is the first step of its VERSION_PATH."""
+    for model in apps.get_app_config("frameworks").get_models():
+        if not getattr(model, "VERSION_PATH", "") or model.NARRATIVE:
+            continue
+        for field in model._meta.fields:
+            cascades = field.is_relation and field.remote_field.on_delete is CASCADE
+            if cascades and field.related_model._meta.app_label == "frameworks":
+                assert field.name == model.VERSION_PATH.split("__")[0], (model, field.name)
+
+
+def test_bulk_update_cannot_move_draft_content_into_a_published_version(content):
+    draft = version_copy(version=content)
+    moved = Indicator.objects.filter(characteristic__version=draft, characteristic__number=1)
+    published = content.characteristics.get(number=1)
+    with pytest.raises(FrozenContentError):
+        moved.update(characteristic=published)
+    with pytest.raises(FrozenContentError):
+        moved.update(characteristic_id=published.pk)
+    assert published.indicators.count() == 4
+    moved.update(characteristic=draft.characteristics.get(number=2), position=F("position") + 10)
+    assert draft.characteristics.get(number=2).indicators.count() == 7
+
+
+def test_a_published_version_cannot_go_back_to_draft_in_bulk(content):
+    with pytest.raises(FrozenContentError):
+        FrameworkVersion.objects.filter(pk=content.pk).update(status=FrameworkVersion.Status.DRAFT)
+    assert FrameworkVersion.objects.get(pk=content.pk).status == FrameworkVersion.Status.PUBLISHED
