@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core import serializers
 
 from frameworks.models import ContentChange, IndicatorTip, Theme
+from frameworks.models.base import natural_key_lookups
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,8 @@ CONTENT_MODELS = [
 
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda model: model.__name__)
 def test_every_object_is_found_by_its_natural_key(content, model):
-    objects = list(model.objects.all())
+    related = {lookup.rpartition("__")[0] for lookup in natural_key_lookups(model)} - {""}
+    objects = list(model.objects.select_related(*related))
     assert objects, model
     keys = [obj.natural_key() for obj in objects]
     assert len(set(keys)) == len(keys), model
