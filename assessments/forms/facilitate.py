@@ -57,6 +57,17 @@ class StoredObjectForm(forms.ModelForm):
     def __init__(self, *args, instance=None, **kwargs):
         super().__init__(*args, instance=copy.copy(instance), **kwargs)
 
+    def save(self, commit=True):
+        """An edit writes only the columns the form shows: a change of another column made at
+        the same moment (a round closed, a team archived) is not undone by a stale copy."""
+        if not commit or self.instance.pk is None:
+            return super().save(commit=commit)
+        instance = super().save(commit=False)
+        columns = {field.name for field in instance._meta.concrete_fields}
+        instance.save(update_fields=[name for name in self.Meta.fields if name in columns])
+        self.save_m2m()
+        return instance
+
 
 class CollaborationForm(StoredObjectForm):
     """The set-up. Saving it writes the collaboration and its value modes; the stakeholder groups

@@ -352,3 +352,39 @@ def test_the_round_page_runs_the_same_queries_for_1_and_20_teams(
     with django_assert_num_queries(6):
         html = client.get(url).content.decode()
     assert html.count("QR code poster") == 20  # the fixture's round had no team links yet
+
+
+def test_an_edit_does_not_undo_a_change_made_to_other_columns_at_the_same_moment(
+    open_round, collaboration
+):
+    """A team archived, or a round closed, while an edit of its name or title was being
+    validated stays archived or closed: the edit writes only the columns its form shows."""
+    from assessments.forms.facilitate import RoundForm, TeamForm
+    from assessments.models import Round, Team
+
+    team = collaboration.teams.first()
+    team_form = TeamForm(
+        {"name": "Renamed", "headcount": ""}, instance=team, collaboration=collaboration
+    )
+    Team.objects.filter(pk=team.pk).update(archived_on=timezone.localdate())
+    assert team_form.is_valid(), team_form.errors
+    team_form.save()
+    team.refresh_from_db()
+    assert (team.name, team.archived_on) == ("Renamed", timezone.localdate())
+
+    round_form = RoundForm(
+        {
+            "title": "Renamed round",
+            "framework_version": open_round.framework_version_id,
+            "opens_on": open_round.opens_on.isoformat(),
+            "closes_on": open_round.closes_on.isoformat(),
+            "min_group_size": open_round.min_group_size,
+        },
+        instance=open_round,
+        collaboration=collaboration,
+    )
+    Round.objects.filter(pk=open_round.pk).update(status=Round.Status.CLOSED)
+    assert round_form.is_valid(), round_form.errors
+    round_form.save()
+    open_round.refresh_from_db()
+    assert (open_round.title, open_round.status) == ("Renamed round", Round.Status.CLOSED)
