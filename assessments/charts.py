@@ -130,10 +130,32 @@ def _personal_radar(chart: dict) -> go.Figure:
     )
 
 
+# What a radar uses of plotly's default template. The rest (other trace types, cartesian, 3-D and
+# map axes, colour scales) draws nothing on a radar and would only lengthen every page's figure.
+RADAR_TEMPLATE_LAYOUT = (
+    "autotypenumbers",
+    "colorway",
+    "font",
+    "hovermode",
+    "hoverlabel",
+    "paper_bgcolor",
+    "plot_bgcolor",
+    "polar",
+    "title",
+)
+
+
 def personal_radar(chart: dict) -> dict:
     """The personal results radar (1–5) from ``PersonalResults.chart_data()``: the figure
-    plotly builds for these scores, and its config."""
-    return {"figure": _plain(_personal_radar(chart)), "config": CONFIG}
+    plotly builds for these scores, with the parts of its default template a radar uses, and
+    its config."""
+    figure = _plain(_personal_radar(chart))
+    template = figure["layout"]["template"]
+    figure["layout"]["template"] = {
+        "data": {"scatterpolar": template["data"]["scatterpolar"]},
+        "layout": {k: v for k, v in template["layout"].items() if k in RADAR_TEMPLATE_LAYOUT},
+    }
+    return {"figure": figure, "config": CONFIG}
 
 
 def personal_radar_frame(chart: dict) -> dict:

@@ -5,8 +5,10 @@ one field per indicator, named by its id, mapped back through ``item_fields`` (n
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django import forms
+from django.forms.utils import ErrorList
 from django.utils.choices import BaseChoiceIterator
 
 from assessments.models import COMMENT_MAX_LENGTH, StakeholderGroup, Team
@@ -98,6 +100,19 @@ SCALE = _ScaleChoices()
 SCALE_VALUES = frozenset(value for value, _ in SCALE_CHOICES)
 
 
+@dataclass(frozen=True)
+class Item:
+    """One statement as its page shows it, with its radio buttons (``choices``: value, words,
+    id and whether it is ticked), numbered ``{id}_0`` … ``{id}_5`` as Django's RadioSelect
+    numbers them."""
+
+    indicator: Indicator
+    errors: ErrorList
+    id: str
+    name: str
+    choices: list[tuple[str, str, str, bool]]
+
+
 class CharacteristicForm(forms.Form):
     """One page of the questionnaire: the items of one characteristic and a comment."""
 
@@ -154,10 +169,20 @@ class CharacteristicForm(forms.Form):
         ]
 
     def items(self):
-        """(indicator, bound field, current value) for the template, in order."""
+        """Each statement of the page for the template, in order (``Item``)."""
         for name, indicator in self.item_fields.items():
             bound = self[name]
-            yield indicator, bound, str(bound.value() or "")
+            ticked = str(bound.value() or "")
+            yield Item(
+                indicator=indicator,
+                errors=bound.errors,
+                id=bound.auto_id,
+                name=bound.html_name,
+                choices=[
+                    (value, words, f"{bound.auto_id}_{index}", value == ticked)
+                    for index, (value, words) in enumerate(SCALE_CHOICES)
+                ],
+            )
 
 
 class ValueModesForm(forms.Form):

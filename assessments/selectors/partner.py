@@ -32,14 +32,20 @@ from frameworks.models import Characteristic, FrameworkVersion, Indicator, Sugge
 # --- The journey's lookups ------------------------------------------------------------------------
 
 
+def _one(queryset):
+    """The row a lookup on a unique field finds, or None: first() without the ORDER BY that
+    first() adds (a unique lookup needs none)."""
+    return next(iter(queryset[:1]), None)
+
+
 def journey_response(pk: int) -> Response | None:
     """The draft (or, submitted meanwhile, the response) a session carries, with its round."""
-    return Response.objects.for_journey().filter(pk=pk).first()
+    return _one(Response.objects.for_journey().filter(pk=pk))
 
 
 def journey_response_by_token(token: str) -> Response | None:
     """The response a posted resume token reaches, with its round."""
-    return Response.objects.for_journey().by_resume_token(token).first()
+    return _one(Response.objects.for_journey().by_resume_token(token))
 
 
 def submitted_by_digest(digest: str, *, round: Round | None = None) -> Response | None:
@@ -47,15 +53,15 @@ def submitted_by_digest(digest: str, *, round: Round | None = None) -> Response 
     responses = Response.objects.for_journey().submitted().filter(resume_digest=digest)
     if round is not None:
         responses = responses.filter(round=round)
-    return responses.first()
+    return _one(responses)
 
 
 def journey_round(round_id: int) -> Round | None:
     """The round an invitation opened, before any response exists."""
-    return (
-        Round.objects.select_related("collaboration", "framework_version__framework")
-        .filter(pk=round_id)
-        .first()
+    return _one(
+        Round.objects.select_related("collaboration", "framework_version__framework").filter(
+            pk=round_id
+        )
     )
 
 
@@ -65,23 +71,19 @@ def is_open_draft(pk: int, round: Round) -> bool:
 
 def team_link_by_token(token: str) -> TeamLink | None:
     """A team link that still takes responses (an archived team's does not)."""
-    return (
-        TeamLink.objects.filter(token=token, team__archived_on__isnull=True)
-        .select_related("round")
-        .first()
+    return _one(
+        TeamLink.objects.filter(token=token, team__archived_on__isnull=True).select_related("round")
     )
 
 
 def personal_link_by_token(token: str) -> IndividualLink | None:
-    return (
-        IndividualLink.objects.filter(token_digest=token_digest(token))
-        .select_related("round")
-        .first()
+    return _one(
+        IndividualLink.objects.filter(token_digest=token_digest(token)).select_related("round")
     )
 
 
 def open_draft_of_link(link: IndividualLink) -> Response | None:
-    return Response.objects.drafts().filter(individual_link=link).first()
+    return _one(Response.objects.drafts().filter(individual_link=link))
 
 
 # --- Question pages and the review ----------------------------------------------------------------
@@ -99,10 +101,10 @@ def saved_page(
             "indicator_id", "value"
         )
     )
-    comment = (
-        Comment.objects.filter(response=response, characteristic=characteristic)
-        .values_list("text", flat=True)
-        .first()
+    comment = _one(
+        Comment.objects.filter(response=response, characteristic=characteristic).values_list(
+            "text", flat=True
+        )
     )
     return values, comment or ""
 

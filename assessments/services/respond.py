@@ -61,14 +61,8 @@ def _locked_draft(response: Response) -> Response:
     check it still takes answers.
     """
     fresh = (
-        Response.objects.select_for_update(of=("self",))
-        .select_related("round")
-        .order_by()
-        .filter(pk=response.pk)
-        .first()
+        Response.objects.select_for_update(of=("self",)).select_related("round").get(pk=response.pk)
     )
-    if fresh is None:
-        raise Response.DoesNotExist("The response no longer exists.")
     if fresh.status != Response.Status.DRAFT:
         raise AlreadySubmitted("This response has already been submitted.")
     _check_open(fresh.round)
