@@ -13,9 +13,10 @@ This module enforces that on every path a write can take:
   model's ``delete()`` before Django collects what else the delete reaches (``check_delete``);
 * bulk ``update()`` (so ``bulk_update()`` too), ``delete()`` and ``bulk_create()``, which send
   no signal per row or send it too late to say why: ``FreezeQuerySet``;
-* forms, the admin's included: the model's ``clean()`` calls ``validate`` so the form says why.
+* forms, the admin's included: the model's ``clean()`` calls ``check_save`` so the form says
+  why.
 
-Whether a version is published is always read from the database, never from an instance in
+The checks read whether a version is published from the database, never from an instance in
 memory that may be stale.
 """
 
@@ -143,14 +144,9 @@ def save_problem(obj) -> str | None:
     return None
 
 
-def validate(obj) -> None:
-    """For ``Model.clean()``: the freeze as a validation error a form shows."""
-    problem = save_problem(obj)
-    if problem:
-        raise ValidationError(problem)
-
-
 def check_save(obj) -> None:
+    """Refuse a save that would change a published version: from the pre_save receiver, and
+    from ``Model.clean()``, where a form shows the error beside the fields."""
     problem = save_problem(obj)
     if problem:
         raise FrozenContentError(problem)

@@ -67,7 +67,7 @@ class ContentModel(models.Model):
 
     def clean(self):
         super().clean()
-        freeze.validate(self)
+        freeze.check_save(self)
 
     def delete(self, *args, **kwargs):
         # Before Django collects what the delete reaches: a frozen object is refused as frozen
