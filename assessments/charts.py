@@ -178,11 +178,24 @@ def personal_radar_with(frame: dict, values: list[float | None]) -> dict:
 # the table's, the team names and order are this viewer's (names or Team A, B, …), and nothing
 # is kept that a new team, a renamed one or an edited content name could leave stale. Plotly's
 # graph objects validate every property and cost milliseconds per chart, so they are not used
-# here; the default template they would add is added as data, so that the charts look the same.
+# here; the parts of the default template they would add that the chart uses are added as data,
+# so that the charts look the same as plotly draws them.
 
-TEMPLATE = json.loads(
+_DEFAULT_TEMPLATE = json.loads(
     json.dumps(pio.templates[pio.templates.default].to_plotly_json(), cls=PlotlyJSONEncoder)
 )
+BAR_TEMPLATE_LAYOUT = (*(k for k in RADAR_TEMPLATE_LAYOUT if k != "polar"), "xaxis", "yaxis")
+
+
+def _template(trace_type: str, layout_keys: tuple[str, ...]) -> dict:
+    return {
+        "data": {trace_type: _DEFAULT_TEMPLATE["data"][trace_type]},
+        "layout": {k: v for k, v in _DEFAULT_TEMPLATE["layout"].items() if k in layout_keys},
+    }
+
+
+RADAR_TEMPLATE = _template("scatterpolar", RADAR_TEMPLATE_LAYOUT)
+BAR_TEMPLATE = _template("bar", BAR_TEMPLATE_LAYOUT)
 
 
 def _mean(figure) -> float | None:
@@ -269,7 +282,7 @@ def group_radar(
                 },
             }
         )
-    return {"data": traces, "layout": {**_radar_layout(labels, bands), "template": TEMPLATE}}
+    return {"data": traces, "layout": {**_radar_layout(labels, bands), "template": RADAR_TEMPLATE}}
 
 
 def distribution_series(figures: RoundFigures, number: int) -> list[list[float]]:
@@ -315,7 +328,7 @@ def distribution_bars(codes: list[str], rows: list[list[float]]) -> dict:
         "height": 120 + 36 * len(codes),
         "paper_bgcolor": "rgba(0,0,0,0)",
         "font": {"size": 12},
-        "template": TEMPLATE,
+        "template": BAR_TEMPLATE,
     }
     return {"data": traces, "layout": layout}
 
