@@ -1,11 +1,8 @@
 """Public, read-only framework pages (no login)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from frameworks import revision
@@ -60,26 +57,14 @@ def framework_edition(request: HttpRequest, framework_slug: str, number: int) ->
 
 
 def _framework_page(request: HttpRequest, framework_slug: str, number: int | None) -> HttpResponse:
-    """The page's content (44 KB, the same for every visitor) is rendered once per edition and
-    content revision and kept in the cache: a warm request makes no query for it. Any edit of
-    framework content bumps the revision (frameworks.revision), so the next request renders
-    afresh."""
+    """The edition with everything the page shows is read once per edition and content revision
+    (``frameworks.revision``: any edit of framework content changes it) and the page is rendered
+    from its template on every request. A 404 is never cached."""
     key = revision.cache_key("framework-page", framework_slug, number or "current")
-    page = cache.get(key)
-    if page is None:
-        version = _get_visible_version(framework_slug, number)  # a 404 is never cached
-        page = {
-            "title": f"{version.framework.name}, edition {version.number}",
-            "content": render_to_string(
-                "frameworks/_framework_content.html", _framework_context(version)
-            ),
-        }
-        cache.set(key, page, revision.timeout())
-    return render(
-        request,
-        "frameworks/framework.html",
-        {"title": page["title"], "content": mark_safe(page["content"])},  # noqa: S308 (ours)
+    context = revision.get_or_build(
+        key, lambda: _framework_context(_get_visible_version(framework_slug, number))
     )
+    return render(request, "frameworks/framework.html", context)
 
 
 def _framework_context(version: FrameworkVersion) -> dict:
@@ -91,12 +76,13 @@ def _framework_context(version: FrameworkVersion) -> dict:
         "editions": list(
             editions.only("number", "status", "framework__slug").select_related("framework")
         ),
-        "value_modes": ValueMode.objects.select_related("source"),
-        "approach_features": ApproachFeature.objects.select_related("source"),
-        "approach_types": ApproachType.objects.select_related("source"),
-        "considerations": Consideration.objects.select_related("source"),
-        "practical_questions": PracticalQuestion.objects.select_related("source"),
-        "key_steps": KeyStep.objects.select_related("source"),
+        # Lists, not querysets: the context is kept in the content cache as it is.
+        "value_modes": list(ValueMode.objects.select_related("source")),
+        "approach_features": list(ApproachFeature.objects.select_related("source")),
+        "approach_types": list(ApproachType.objects.select_related("source")),
+        "considerations": list(Consideration.objects.select_related("source")),
+        "practical_questions": list(PracticalQuestion.objects.select_related("source")),
+        "key_steps": list(KeyStep.objects.select_related("source")),
     }
 
 
