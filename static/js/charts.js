@@ -1,5 +1,5 @@
 /* Draws every chart of a page from the plotly figure it carries (json_script, built on the
-   server by assessments/figures.py). Every chart has a table with the same numbers beside it, so
+   server by assessments/charts.py). Every chart has a table with the same numbers beside it, so
    without JavaScript nothing is lost. No inline script: the CSP holds.
 
    Team overlays: the checkboxes of a form[data-chart] switch traces, and the table columns
