@@ -5,6 +5,7 @@ from assessments.views import (
     actions,
     collaborations,
     group_results,
+    home,
     members,
     reports,
     rounds,
@@ -31,6 +32,7 @@ class TokenConverter:
 register_converter(TokenConverter, "token")
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("i/<token:token>/", entry.invitation, name="invitation"),
     path("resume/<token:token>/", entry.resume, name="respond_resume"),
     path("respond/", entry.landing, name="respond_landing"),

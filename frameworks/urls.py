@@ -3,7 +3,6 @@ from django.urls import path
 from frameworks import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("framework/", views.framework_current, name="framework"),
     path(
         "framework/<slug:framework_slug>/edition-<int:number>/",

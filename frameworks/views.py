@@ -36,17 +36,6 @@ def _get_visible_version(framework_slug: str, number: int | None = None) -> Fram
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    demo = []
-    if settings.DEBUG:  # a development server: show the way into the demo
-        from assessments.demo import DEMO_FACILITATOR, demo_links
-
-        demo = [(team, request.build_absolute_uri(path)) for team, path in demo_links()]
-        return render(request, "home.html", {"demo": demo, "demo_user": DEMO_FACILITATOR})
-    return render(request, "home.html")
-
-
-@require_safe
 def framework_current(request: HttpRequest) -> HttpResponse:
     return _framework_page(request, settings.DEFAULT_FRAMEWORK_SLUG, None)
 
