@@ -1,7 +1,6 @@
 """Formatting only: these filters never query."""
 
 from django import template
-from django.utils.html import json_script
 
 from assessments import scoring
 
@@ -70,9 +69,3 @@ def signed(value) -> str:
     if not figure:
         return "0.00"
     return f"+{figure}" if figure > 0 else f"−{abs(figure)}"
-
-
-@register.filter
-def json_data(value, element_id):
-    """Django's ``json_script`` under its old name here: the group templates still use it."""
-    return json_script(value, element_id)

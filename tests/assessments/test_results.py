@@ -252,25 +252,6 @@ def test_the_pages_radar_is_plotlys_figure_with_these_scores(anon_client, team_l
     assert frame == figures.personal_radar_frame(data)  # the frame is left as it was
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        {"a": "</script><script>alert(1)</script>", "b": "Tom & Jerry <3", "c": [1, 2.5, None]},
-        ["Characteristic 1. Shared purpose", "“quoted” – dash", "\u2028"],
-        "plain",
-    ],
-)
-def test_json_data_writes_what_json_script_writes(value):
-    from django.template import Context, Template
-    from django.utils.html import json_script
-
-    page = Template('{% load ca_format %}{{ value|json_data:"x" }}').render(
-        Context({"value": value})
-    )
-    assert page == json_script(value, "x")
-    assert "</script><script>" not in page.split(">", 1)[1]
-
-
 def test_results_page_shows_no_team_or_collaboration_figures(anon_client, team_link, content):
     complete(anon_client, team_link.token, content, values=VALUES)
     html = anon_client.get(reverse("respond_results")).content.decode()
