@@ -107,7 +107,7 @@ if DATABASE_URL:
     DATABASES = {"default": database_from_url(DATABASE_URL, base_dir=BASE_DIR)}
 else:
     DATABASES = {"default": sqlite_database(BASE_DIR / "var" / "db.sqlite3")}
-# Persistent connections gave about +50 % throughput on PostgreSQL here; 0 closes each request.
+# Persistent connections on PostgreSQL (docs/benchmark.md); 0 closes the connection after each request.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60 if DATABASE_URL else 0, minimum=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # After a database restart each persistent connection failed one request (a 500) until it was
