@@ -13,6 +13,7 @@ PORT ?= 8000
 help:
 	@echo "make run    install, migrate, load content and demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   ruff, migration check and the whole test suite (DATABASE_URL picks the database)"
+	@echo "make test-fast  the suite without the long load tests marked slow (make test runs them)"
 	@echo "make bench  measure throughput of the main pages (see docs/benchmark.md)"
 
 $(BIN)/python:
@@ -57,10 +58,17 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The suite runs in one process per core (pytest-xdist); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= auto
+
 test: install | var $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The edit-and-test loop: everything but the long load tests (marked slow), which make test runs.
+test-fast: install | var $(AXE)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 # Apply each patch of tests/mutations/ in a throwaway git worktree of HEAD and check its tests fail.
 mutate: install | var $(AXE)

@@ -24,6 +24,23 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that end with a flush (transactional, live server, browser) run after those that roll
+    back, as Django orders them. pytest-django sorts them so, but pytest then moves the browser
+    tests back among the others to group them by their session-scoped ``browser_name``
+    parameter, and the tests after them found the framework content flushed away. Each xdist
+    worker runs its share in this order."""
+    items.sort(key=_flushes_the_database)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: content cached under a revision bumped inside a
@@ -34,9 +51,58 @@ def _fresh_cache():
     yield
 
 
+class ContentSnapshot:
+    """The framework content as ``load_content`` left it, kept to put back after a flush.
+
+    Loading from the fixtures is done once per test process (``django_db_setup``). A transactional
+    test (``transaction=True``, ``live_server``, the browser and concurrency tests) ends with a
+    flush that empties every table; the next one that asks for ``content`` gets the same rows, with
+    the same primary keys, from one ``bulk_create`` per table instead of a second load.
+
+    The rows go back through the models' own managers, so the freeze guard sees them as it sees
+    ``load_content``: editions go in as drafts and are published once their content is in.
+    """
+
+    rows: dict[type, list[dict]] = {}
+
+    @classmethod
+    def models(cls) -> list[type]:
+        from django.apps import apps
+
+        return list(apps.get_app_config("frameworks").get_models(include_auto_created=True))
+
+    @classmethod
+    def take(cls) -> None:
+        cls.rows = {model: list(model.objects.order_by("pk").values()) for model in cls.models()}
+
+    @classmethod
+    def restore(cls) -> None:
+        from django.db import transaction
+
+        draft = FrameworkVersion.Status.DRAFT
+        editions = cls.rows[FrameworkVersion]
+        with transaction.atomic():
+            FrameworkVersion.objects.bulk_create(
+                FrameworkVersion(**{**row, "status": draft, "published_at": None})
+                for row in editions
+            )
+            for model, rows in cls.rows.items():
+                if model is not FrameworkVersion and rows:
+                    model.objects.bulk_create(model(**row) for row in rows)
+            for row in editions:
+                if row["status"] != draft:
+                    FrameworkVersion.objects.filter(pk=row["id"]).update(
+                        status=row["status"], published_at=row["published_at"]
+                    )
+
+
 def ensure_content():
-    """Load the framework content unless it is there (transactional tests flush it)."""
-    if not FrameworkVersion.objects.exists():
+    """Put the framework content in unless it is there (transactional tests flush it)."""
+    if FrameworkVersion.objects.exists():
+        return
+    if ContentSnapshot.rows:
+        ContentSnapshot.restore()
+    else:
         content_load()
 
 
@@ -44,6 +110,7 @@ def ensure_content():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_content()
+        ContentSnapshot.take()
 
 
 @pytest.fixture

@@ -137,6 +137,7 @@ def test_starts_racing_the_submit_of_a_personal_link_never_open_a_second_draft(
     assert follow_invitation(Client(), invitation).status_code == 410
 
 
+@pytest.mark.slow
 def test_100_concurrent_submissions_of_different_drafts_store_all_100(
     team_link, content, write_log
 ):

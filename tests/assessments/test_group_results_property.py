@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -401,6 +402,7 @@ def _report_heatmap_matches_the_pages(figures):
 # --- Properties -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rounds())
 def test_group_results_never_show_or_give_away_a_figure_about_fewer_than_k(round_):

@@ -244,7 +244,9 @@ def test_before_k_responses_the_pdf_says_no_figures_yet(open_round, fred, captur
     assert "How the figures are worked out" in text and "NHS Professionals" in text
 
 
-@pytest.mark.parametrize("team_count,responses", [(1, 10), (20, 5_000)])
+@pytest.mark.parametrize(
+    "team_count,responses", [(1, 10), pytest.param(20, 5_000, marks=pytest.mark.slow)]
+)
 def test_the_report_query_count_is_pinned(
     team_count, responses, open_round, fred, django_assert_num_queries
 ):
