@@ -1,4 +1,7 @@
-"""Post an admin change form back as a browser would: every field as the page renders it."""
+"""Post a form back as a browser would: every field as the page renders it.
+
+The form is found by its ``id`` or by its ``action`` (the admin's change forms have ids; the
+app's own forms are found by the URL they post to)."""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ from html.parser import HTMLParser
 
 
 class _FormParser(HTMLParser):
-    def __init__(self, form_id: str):
+    def __init__(self, form_id: str | None, action: str | None):
         super().__init__()
         self.form_id = form_id
+        self.action = action
+        self.found = False
         self.inside = False
         self.data: dict[str, list[str]] = {}
         self._select: str | None = None
@@ -20,8 +25,15 @@ class _FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
-            self.inside = True
+        if (
+            tag == "form"
+            and not self.found
+            and (
+                (self.form_id is not None and attrs.get("id") == self.form_id)
+                or (self.action is not None and attrs.get("action") == self.action)
+            )
+        ):
+            self.inside = self.found = True
         if not self.inside:
             return
         name = attrs.get("name")
@@ -55,8 +67,10 @@ class _FormParser(HTMLParser):
             self._text.append(data)
 
 
-def form_data(html: str, form_id: str) -> dict[str, list[str]]:
-    parser = _FormParser(form_id)
+def form_data(
+    html: str, form_id: str | None = None, *, action: str | None = None
+) -> dict[str, list[str]]:
+    parser = _FormParser(form_id, action)
     parser.feed(html)
     parser.close()
     return dict(parser.data)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from django import forms
 
-from assessments.forms.facilitate import StoredObjectForm
+from assessments.forms.facilitate import DateInput, StoredObjectForm
 from assessments.models import Action, Collaboration, Round
 from assessments.models.actions import ACTION_NOTES_MAX_LENGTH
 from frameworks.models import Characteristic, Suggestion
@@ -47,7 +47,7 @@ class ActionForm(StoredObjectForm):
             "owner": "Who leads it: a name or a role.",
             "due_on": "For example 2027-03-31.",
         }
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": DateInput}
 
     def __init__(self, *args, collaboration: Collaboration, **kwargs):
         super().__init__(*args, **kwargs)

@@ -118,8 +118,10 @@ class CollaborationForm(StoredObjectForm):
             collaboration.framework_version_id
         )
         if "groups" not in self.initial:
+            # None stored means every group is offered: show them all ticked, so that the form
+            # posted back unchanged is valid and offers what respondents are offered now.
             self.initial["groups"] = (
-                list(collaboration.offered_groups.values_list("group", flat=True))
+                [group for group, _ in collaboration.offered_group_choices]
                 if collaboration.pk
                 else StakeholderGroup.values
             )
@@ -265,11 +267,40 @@ class RoundForm(StoredObjectForm):
         },
     )
 
+    expected_response_rate = forms.IntegerField(
+        label="Expected response rate per team (%)",
+        min_value=1,
+        max_value=100,
+        help_text="The tracking page lists the teams not known to have reached this share of "
+        "their headcount (a team without a headcount: the minimum group size), to chase up.",
+        error_messages={
+            "min_value": "The expected response rate is a percentage from 1 to 100.",
+            "max_value": "The expected response rate is a percentage from 1 to 100.",
+        },
+    )
+
     class Meta:
         model = Round
-        fields = ["title", "framework_version", "opens_on", "closes_on", "min_group_size"]
-        help_texts = {"title": "For example “Spring 2027”."}
-        widgets = {"opens_on": DateInput, "closes_on": DateInput}
+        fields = [
+            "title",
+            "framework_version",
+            "opens_on",
+            "closes_on",
+            "min_group_size",
+            "reminder_schedule",
+            "expected_response_rate",
+        ]
+        help_texts = {
+            "title": "For example “Spring 2027”.",
+            "reminder_schedule": "Reminders go by e-mail only to people you invited personally "
+            "who have not answered yet, at most once a day; they follow the closing date if "
+            "you change it.",
+        }
+        widgets = {
+            "opens_on": DateInput,
+            "closes_on": DateInput,
+            "reminder_schedule": forms.RadioSelect,
+        }
 
     def __init__(
         self, *args, collaboration: Collaboration, instance: Round | None = None, **kwargs
