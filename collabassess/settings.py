@@ -206,13 +206,29 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail -------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Invitation, member and password-reset e-mails carry working links: without DEBUG they must
+# go where they are meant to, not into the process output, so the backend must be chosen (the
+# console backend is allowed when set on purpose).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND")
+if not EMAIL_BACKEND:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "The environment variable EMAIL_BACKEND must be set when DEBUG is off, for example "
+            "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and DEFAULT_FROM_EMAIL: "
+            "otherwise the e-mails' working links would be printed to the console. Set it to "
+            "django.core.mail.backends.console.EmailBackend only if that is what you want."
+        )
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# E-mails come from "<facilitator> via <this name>" over this address (assessments/emails.py).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CollabAssess <noreply@localhost>")
+# New member invitations a collaboration may send in an hour (inviting an address again while
+# its invitation waits re-sends that one, at most every 10 minutes, and is not counted).
+MEMBER_INVITATIONS_PER_HOUR = env_int("MEMBER_INVITATIONS_PER_HOUR", 20, minimum=1)
 
 # --- Background tasks (e-mails) ----------------------------------------------------------------
 # Invitation and reminder e-mails are sent by a task. "database" queues them for the worker

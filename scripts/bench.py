@@ -171,6 +171,8 @@ def child_env(database_url: str) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY="bench",  # noqa: S106 - a local benchmark server on 127.0.0.1
         ALLOWED_HOSTS=HOST,
+        # Required without DEBUG; the benchmark sends no e-mail, and none may leave the machine.
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         WHITENOISE_USE_FINDERS="1",
         LOG_LEVEL="WARNING",
         # Only STATIC_ROOT differs from collabassess.settings (see write_settings_overlay).

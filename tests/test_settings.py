@@ -66,7 +66,7 @@ SETUP = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='collabassess.s
 
 def _settings_in_subprocess(code="", **env):
     """Start Django in a fresh process with this environment, then run ``code``."""
-    unset = {"DEBUG", "SECRET_KEY", "WHITENOISE_USE_FINDERS", "ALLOWED_HOSTS"}
+    unset = {"DEBUG", "SECRET_KEY", "WHITENOISE_USE_FINDERS", "ALLOWED_HOSTS", "EMAIL_BACKEND"}
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
     return subprocess.run(
@@ -91,9 +91,43 @@ def test_malformed_debug_stops_start_up_with_a_message():
     assert "DEBUG" in result.stderr
 
 
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "collab.example",
+    "EMAIL_BACKEND": SMTP,
+}
+
+
 def test_production_settings_start_with_the_required_variables():
-    result = _settings_in_subprocess(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="collab.example")
+    result = _settings_in_subprocess(**PRODUCTION)
     assert result.returncode == 0, result.stderr
+
+
+def test_without_debug_the_email_backend_must_be_chosen():
+    """The console default printed working invitation and password-reset links into the
+    process output of a production server."""
+    without_backend = {**PRODUCTION, "EMAIL_BACKEND": ""}
+    result = _settings_in_subprocess(**without_backend)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "EMAIL_BACKEND" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({**PRODUCTION, "EMAIL_BACKEND": CONSOLE}, CONSOLE),  # on purpose: allowed
+        (PRODUCTION, SMTP),
+        ({}, CONSOLE),  # DEBUG on (the default): the console, for development
+    ],
+)
+def test_the_email_backend_is_the_one_set_or_the_console_with_debug(env, backend):
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND)"
+    result = _settings_in_subprocess(code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend
 
 
 PAGE = """
@@ -105,13 +139,7 @@ print(Client().get("/favicon.ico", HTTP_HOST="collab.example")["Location"])
 
 
 def test_production_serves_pages_from_static_without_collectstatic_when_asked():
-    result = _settings_in_subprocess(
-        PAGE,
-        DEBUG="0",
-        SECRET_KEY="x" * 50,
-        ALLOWED_HOSTS="collab.example",
-        WHITENOISE_USE_FINDERS="1",
-    )
+    result = _settings_in_subprocess(PAGE, **PRODUCTION, WHITENOISE_USE_FINDERS="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["200", "/static/favicon.svg"]
 
@@ -120,9 +148,7 @@ def test_production_urls_load_before_collectstatic():
     # migrate and load_content run before collectstatic on a new server: the URLconf must
     # not need the static manifest to import.
     code = "from django.urls import resolve; print(resolve('/favicon.ico').url_name is None)"
-    result = _settings_in_subprocess(
-        code, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="collab.example"
-    )
+    result = _settings_in_subprocess(code, **PRODUCTION)
     assert result.returncode == 0, result.stderr
 
 
