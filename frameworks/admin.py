@@ -46,6 +46,31 @@ FROZEN_NOTICE = (
 )
 
 
+class EditionFilter(admin.SimpleListFilter):
+    """Rows by the edition they belong to (the model's ``VERSION_PATH``), each edition named as it
+    is credited: a local adaptation never as the publisher's. The choices are one query, however
+    many editions there are."""
+
+    title = "edition"
+    parameter_name = "edition"
+
+    def __init__(self, request, params, model, model_admin):
+        self.version_path = "pk" if model is FrameworkVersion else model.VERSION_PATH
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        versions = FrameworkVersion.objects.select_related("framework", "adapted_from")
+        return [(str(version.pk), str(version)) for version in versions]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{self.version_path: value})
+
+
 def _is_frozen(obj) -> bool:
     if obj is None or obj.pk is None:
         return False
@@ -124,7 +149,15 @@ class HistoryMixin:
 
 
 class FrozenAdminMixin(HistoryMixin):
-    """For models that belong to a version: frozen fields read-only once it is published."""
+    """For models that belong to a version: frozen fields read-only once it is published.
+
+    Their lists say which edition each row belongs to (``edition``, with ``EditionFilter``);
+    ``list_select_related`` takes the version and its ``adapted_from`` so the column costs no
+    query per row."""
+
+    @admin.display(description="Edition")
+    def edition(self, obj):
+        return freeze.version_of(obj).edition_label
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -189,18 +222,47 @@ class CharacteristicLinkInline(admin.TabularInline):
 
 @admin.register(FrameworkVersion)
 class FrameworkVersionAdmin(HistoryMixin, admin.ModelAdmin):
-    list_display = ["__str__", "framework", "number", "status", "published_at", "source"]
-    list_filter = ["framework", "status"]
-    search_fields = ["title", "framework__name"]
-    readonly_fields = ["status", "published_at", "copied_from"]
+    list_display = [
+        "__str__",
+        "framework",
+        "number",
+        "credit",
+        "status",
+        "published_at",
+        "show_on_framework_page",
+    ]
+    list_filter = ["framework", "provenance", "status", "show_on_framework_page"]
+    list_select_related = ["framework", "source", "adapted_from"]
+    search_fields = ["title", "framework__name", "adapted_by"]
+    # Provenance is never typed in: the publisher's editions come from the fixtures only, and an
+    # edition added or copied here is a local adaptation. The public page's choice is made by
+    # an action, which moves it from the edition shown before in one transaction.
+    readonly_fields = [
+        "status",
+        "published_at",
+        "copied_from",
+        "provenance",
+        "adapted_from",
+        "adapted_by_user",
+        "show_on_framework_page",
+    ]
     inlines = [ThemeInline, CharacteristicLinkInline]
-    actions = ["copy_to_draft", "publish", "retire"]
+    actions = ["copy_to_draft", "publish", "retire", "show_publicly", "show_default"]
     fieldsets = [
         (None, {"fields": ["framework", "number", "title", "source", "status", "published_at"]}),
+        (
+            "Whose edition",
+            {"fields": ["provenance", "adapted_from", "adapted_by", "adapted_by_user"]},
+        ),
+        ("Public framework page", {"fields": ["show_on_framework_page"]}),
         ("Text", {"fields": ["introduction", "example_heading"]}),
         ("Score bands (1–5 scale)", {"fields": ["strength_min", "developing_min"]}),
         ("History", {"fields": ["copied_from"]}),
     ]
+
+    @admin.display(description="Credited as")
+    def credit(self, obj):
+        return obj.credit
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -221,13 +283,17 @@ class FrameworkVersionAdmin(HistoryMixin, admin.ModelAdmin):
     )
     def copy_to_draft(self, request, queryset):
         for version in queryset:
-            draft = services.version_copy(version=version)
+            draft = services.version_copy(version=version, adapted_by_user=request.user)
             content_changes_record(user=request.user, obj=draft, before=None)
             url = reverse("admin:frameworks_frameworkversion_change", args=[draft.pk])
             self.message_user(
                 request,
                 format_html(
-                    'Created <a href="{}">{}</a> from edition {}.', url, draft, version.number
+                    'Created <a href="{}">{}</a> from {}. It is adapted locally: say which '
+                    "organisation adapted it before publishing it.",
+                    url,
+                    draft,
+                    version.edition_label,
                 ),
                 messages.SUCCESS,
             )
@@ -239,6 +305,40 @@ class FrameworkVersionAdmin(HistoryMixin, admin.ModelAdmin):
     @admin.action(description="Retire (no new rounds; past results stay)", permissions=["change"])
     def retire(self, request, queryset):
         self._transition(request, queryset, services.version_retire, "Retired")
+
+    @admin.action(description="Show on the public framework page", permissions=["change"])
+    def show_publicly(self, request, queryset):
+        versions = list(queryset[:2])
+        if len(versions) != 1:
+            self.message_user(
+                request, "Choose one edition to show on the public framework page.", messages.ERROR
+            )
+            return
+        self._transition(
+            request, versions, services.version_show_publicly, "The public framework page shows"
+        )
+
+    @admin.action(
+        description="Show the publisher’s newest edition on the public framework page",
+        permissions=["change"],
+    )
+    def show_default(self, request, queryset):
+        versions = queryset.select_related("framework")
+        frameworks = {version.framework_id: version.framework for version in versions}
+        for framework in frameworks.values():
+            shown = [
+                (version, snapshot(version))
+                for version in framework.versions.filter(show_on_framework_page=True)
+            ]
+            services.framework_show_default(framework=framework)
+            for version, before in shown:
+                version.refresh_from_db()
+                content_changes_record(user=request.user, obj=version, before=before)
+            self.message_user(
+                request,
+                f"The public page of {framework} shows the publisher’s newest published edition.",
+                messages.SUCCESS,
+            )
 
     def _transition(self, request, queryset, service, verb):
         for version in queryset:
@@ -305,10 +405,10 @@ class SuggestionInline(FrozenInlineMixin, admin.StackedInline):
 
 @admin.register(Characteristic)
 class CharacteristicAdmin(FrozenAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "short_name", "theme", "version", "version_status"]
-    list_filter = ["version__framework", "version", "version__status", "theme__slug"]
+    list_display = ["__str__", "short_name", "theme", "edition", "version_status"]
+    list_filter = ["version__framework", EditionFilter, "version__status", "theme__slug"]
     search_fields = ["name", "definition", "indicators__text"]
-    list_select_related = ["version__framework", "theme"]
+    list_select_related = ["version__framework", "version__adapted_from", "theme"]
     ordering = ["version__framework", "version__number", "number"]
     inlines = [
         IndicatorInline,
@@ -340,36 +440,36 @@ class CharacteristicAdmin(FrozenAdminMixin, admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(FrozenAdminMixin, admin.ModelAdmin):
-    list_display = ["text", "key", "characteristic", "position"]
-    list_filter = ["characteristic__version__framework", "characteristic__version"]
+    list_display = ["text", "key", "characteristic", "position", "edition"]
+    list_filter = ["characteristic__version__framework", EditionFilter]
     search_fields = ["text", "key"]
-    list_select_related = ["characteristic__version__framework"]
+    list_select_related = ["characteristic__version__adapted_from"]
     ordering = ["characteristic__version", "characteristic__number", "position"]
 
 
 @admin.register(IndicatorTip)
 class IndicatorTipAdmin(FrozenAdminMixin, admin.ModelAdmin):
-    list_display = ["indicator", "text"]
-    list_filter = ["indicator__characteristic__version"]
+    list_display = ["indicator", "text", "edition"]
+    list_filter = [EditionFilter]
     search_fields = ["text", "indicator__text"]
-    list_select_related = ["indicator__characteristic__version__framework"]
+    list_select_related = ["indicator__characteristic__version__adapted_from"]
 
 
 @admin.register(Suggestion)
 class SuggestionAdmin(FrozenAdminMixin, admin.ModelAdmin):
-    list_display = ["characteristic", "band", "position", "text"]
-    list_filter = ["characteristic__version", "band"]
+    list_display = ["characteristic", "band", "position", "text", "edition"]
+    list_filter = [EditionFilter, "band"]
     search_fields = ["text"]
     filter_horizontal = ["considerations", "key_steps", "examples"]
-    list_select_related = ["characteristic__version__framework"]
+    list_select_related = ["characteristic__version__adapted_from"]
 
 
 @admin.register(Example)
 class ExampleAdmin(FrozenAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "characteristic", "position"]
-    list_filter = ["characteristic__version"]
+    list_display = ["title", "characteristic", "position", "edition"]
+    list_filter = [EditionFilter]
     search_fields = ["title", "body"]
-    list_select_related = ["characteristic__version__framework"]
+    list_select_related = ["characteristic__version__adapted_from"]
 
 
 # --- Shared reference content ---------------------------------------------------------------

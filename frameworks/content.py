@@ -3,6 +3,11 @@
 A published framework version is frozen, and loading content must not be a way round that:
 a fixture that would add scored content to a published version, or that differs from one in a
 frozen field, stops the load with a message naming the object, and nothing is saved.
+
+The fixtures are the publishers' content: every edition they hold is loaded as the publisher's
+(``FrameworkVersion.Provenance.PUBLISHER``), the only way an edition becomes one. An edition
+number already taken here by a local adaptation stops the load too: the publisher's edition
+must never be merged into, or credited as, an edition made on this site.
 """
 
 from __future__ import annotations
@@ -73,10 +78,18 @@ def content_load(*, fixtures: list[Path] | None = None) -> LoadReport:
         with path.open(encoding="utf-8") as stream:
             for deserialized in serializers.deserialize("json", stream, ignorenonexistent=False):
                 obj = deserialized.object
+                if isinstance(obj, FrameworkVersion):
+                    obj.provenance = FrameworkVersion.Provenance.PUBLISHER
                 # Deserializing by natural key fills in the pk of an existing row.
                 existing = (
                     type(obj).objects.filter(pk=obj.pk).first() if obj.pk is not None else None
                 )
+                if isinstance(existing, FrameworkVersion) and existing.is_local:
+                    raise ContentLoadError(
+                        f"{_describe(path, obj)}: this site already has a local adaptation with "
+                        f"that number ({existing}): the publisher's edition must not be merged "
+                        "into it, so nothing was loaded."
+                    )
                 if existing is not None:
                     _refuse_frozen_difference(path, obj, existing)
                     report.kept += 1

@@ -60,8 +60,12 @@ def _copy_links(m2m_field, old_to_new: dict, target_map: dict | None = None) -> 
 
 
 @transaction.atomic
-def version_copy(*, version: FrameworkVersion) -> FrameworkVersion:
+def version_copy(*, version: FrameworkVersion, adapted_by_user=None) -> FrameworkVersion:
     """Copy a version with everything in it into a new draft with the next edition number.
+
+    The copy is a local adaptation, whatever it was copied from: adapted from the publisher's
+    edition the original is or descends from, by the organisation the original names (if it
+    is itself local) and by ``adapted_by_user``. It is never the publisher's.
 
     A fixed number of queries whatever the size of the version (one read and one bulk write per
     kind of content), pinned by a test.
@@ -83,6 +87,10 @@ def version_copy(*, version: FrameworkVersion) -> FrameworkVersion:
         strength_min=version.strength_min,
         developing_min=version.developing_min,
         copied_from=version,
+        provenance=FrameworkVersion.Provenance.LOCAL,
+        adapted_from_id=version.adapted_from_id if version.is_local else version.pk,
+        adapted_by=version.adapted_by,
+        adapted_by_user=adapted_by_user,
     )
     themes = _copy_rows(Theme, Theme.objects.filter(version=version), version_id=draft.pk)
     characteristics = _copy_rows(
@@ -121,6 +129,11 @@ def version_copy(*, version: FrameworkVersion) -> FrameworkVersion:
 def version_problems(version: FrameworkVersion) -> list[str]:
     """What stops a draft from being published (empty when it is ready)."""
     problems = []
+    if version.is_local and not version.adapted_by.strip():
+        problems.append(
+            "Say which organisation adapted it (“adapted by”): the public pages credit a local "
+            "adaptation to it, never to the publisher."
+        )
     characteristics = list(version.characteristics.prefetch_related("indicators"))
     if not characteristics:
         problems.append("It has no characteristics.")
@@ -152,5 +165,35 @@ def version_retire(*, version: FrameworkVersion) -> FrameworkVersion:
     if version.status != FrameworkVersion.Status.PUBLISHED:
         raise ValidationError(f"Only a published version can be retired; {version} is not.")
     version.status = FrameworkVersion.Status.RETIRED
-    version.save(update_fields=["status"])
+    # A retired edition is not offered for new rounds: the public page goes back to its default.
+    version.show_on_framework_page = False
+    version.save(update_fields=["status", "show_on_framework_page"])
     return version
+
+
+@transaction.atomic
+def version_show_publicly(*, version: FrameworkVersion) -> FrameworkVersion:
+    """Make ``version`` the edition the public framework page shows, in place of the default
+    (the publisher's newest) or of the edition chosen before."""
+    # The framework's row is locked so two admins choosing at once end with one choice, not an
+    # IntegrityError from the one-shown-per-framework constraint.
+    Framework.objects.select_for_update().filter(pk=version.framework_id).get()
+    version = FrameworkVersion.objects.get(pk=version.pk)
+    if version.status != FrameworkVersion.Status.PUBLISHED:
+        raise ValidationError(
+            f"{version} is not published, so it cannot be shown on the public framework page."
+        )
+    FrameworkVersion.objects.filter(
+        framework=version.framework_id, show_on_framework_page=True
+    ).exclude(pk=version.pk).update(show_on_framework_page=False)
+    version.show_on_framework_page = True
+    version.save(update_fields=["show_on_framework_page"])
+    return version
+
+
+@transaction.atomic
+def framework_show_default(*, framework: Framework) -> None:
+    """The public framework page goes back to the publisher's newest published edition."""
+    FrameworkVersion.objects.filter(framework=framework, show_on_framework_page=True).update(
+        show_on_framework_page=False
+    )

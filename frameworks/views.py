@@ -26,9 +26,9 @@ def _get_visible_version(framework_slug: str, number: int | None = None) -> Fram
         framework__slug=framework_slug, status__in=VISIBLE
     )
     if number is None:
-        version = (
-            versions.filter(status=FrameworkVersion.Status.PUBLISHED).order_by("-number").first()
-        )
+        # The edition an admin chose to show, else the publisher's newest: never a local
+        # adaptation merely because it is newer.
+        version = versions.in_public_order().first()
         if version is None:
             raise Http404("No published edition of this framework yet.")
         return version
@@ -63,7 +63,9 @@ def _framework_context(version: FrameworkVersion) -> dict:
     return {
         "version": version,
         "editions": list(
-            editions.only("number", "status", "framework__slug").select_related("framework")
+            editions.only(
+                "number", "status", "provenance", "framework__slug", "adapted_from__number"
+            ).select_related("framework", "adapted_from")
         ),
         # Lists, not querysets: the context is kept in the content cache as it is.
         "value_modes": list(ValueMode.objects.select_related("source")),

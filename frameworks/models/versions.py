@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -42,13 +43,24 @@ class FrameworkVersionQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(status=FrameworkVersion.Status.PUBLISHED)
 
+    def in_public_order(self):
+        """Published editions, the one /framework/ shows first: the edition an admin chose to
+        show there, else the publisher's newest, else (with no publisher's edition published)
+        the newest local adaptation. A local adaptation is never shown merely for being newer."""
+        publisher_first = models.Case(
+            models.When(provenance=FrameworkVersion.Provenance.PUBLISHER, then=models.Value(1)),
+            default=models.Value(0),
+        )
+        return self.published().order_by(
+            "-show_on_framework_page", publisher_first.desc(), "-number"
+        )
+
     def current_for(self, framework_slug: str) -> FrameworkVersion | None:
-        """The newest published edition of a framework (what /framework/ shows)."""
+        """The edition /framework/ shows of a framework (``in_public_order``)."""
         return (
-            self.published()
+            self.in_public_order()
             .filter(framework__slug=framework_slug)
-            .select_related("framework", "source")
-            .order_by("-number")
+            .select_related("framework", "source", "adapted_from")
             .first()
         )
 
@@ -70,7 +82,7 @@ class FrameworkVersionQuerySet(ContentQuerySet):
                 queryset=CharacteristicKeyStep.objects.select_related("key_step"),
             ),
         )
-        return self.select_related("framework", "source").prefetch_related(
+        return self.select_related("framework", "source", "adapted_from").prefetch_related(
             models.Prefetch(
                 "themes",
                 queryset=Theme.objects.order_by("number").prefetch_related(
@@ -81,16 +93,36 @@ class FrameworkVersionQuerySet(ContentQuerySet):
 
 
 class FrameworkVersion(ContentModel):
-    """One edition of a framework. Assessments are always made against a published version."""
+    """One edition of a framework. Assessments are always made against a published version.
+
+    Its provenance says whose it is. The publisher's editions are the ones ``load_content`` loads
+    from the fixtures; every edition made on this site (a copy in the admin, or one added there)
+    is a local adaptation: credited to whoever adapted it (``adapted_by``), from the publisher's
+    edition it descends from (``adapted_from``), and never labelled as the publisher's own.
+    ``number`` stays its key (URLs and fixtures use it); the labels (``edition_label``,
+    ``credit``) never call a local adaptation "Edition <number>".
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         RETIRED = "retired", "Retired"
 
+    class Provenance(models.TextChoices):
+        PUBLISHER = "publisher", "The publisher's edition"
+        LOCAL = "local", "Adapted locally"
+
     NATURAL_KEY = ("framework", "number")
-    # Changing any of these would change how a past answer is read or scored.
-    FROZEN_FIELDS = ("framework", "number", "strength_min", "developing_min")
+    # Changing any of these would change how a past answer is read or scored, or whom the
+    # published wording is credited to.
+    FROZEN_FIELDS = (
+        "framework",
+        "number",
+        "strength_min",
+        "developing_min",
+        "provenance",
+        "adapted_from",
+    )
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(help_text="Edition number, 1 for the first edition.")
@@ -122,6 +154,45 @@ class FrameworkVersion(ContentModel):
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
+    # Local by default: only load_content, loading the publisher's fixtures, says otherwise, so
+    # nothing made on this site can be credited to the publisher by leaving a field as it was.
+    provenance = models.CharField(
+        max_length=10,
+        choices=Provenance.choices,
+        default=Provenance.LOCAL,
+        help_text="The publisher's editions are loaded from the fixtures; every edition made "
+        "here is adapted locally.",
+    )
+    adapted_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adaptations",
+        verbose_name="adapted from the publisher's",
+        help_text="The publisher's edition this local adaptation descends from.",
+    )
+    adapted_by = models.CharField(
+        "adapted by (organisation)",
+        max_length=200,
+        blank=True,
+        help_text="The organisation that adapted this edition, as the public pages credit it "
+        "(needed before it is published).",
+    )
+    adapted_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="adapted by (administrator)",
+    )
+    show_on_framework_page = models.BooleanField(
+        "show on the public framework page",
+        default=False,
+        help_text="Without this choice the public framework page shows the publisher's newest "
+        "published edition. One edition per framework at most.",
+    )
 
     objects = NaturalKeyManager.from_queryset(FrameworkVersionQuerySet)()
 
@@ -145,17 +216,81 @@ class FrameworkVersion(ContentModel):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="frameworkversion_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(provenance__in=["publisher", "local"]),
+                name="frameworkversion_provenance_valid",
+            ),
+            # The publisher's own edition is adapted by nobody and from nothing: an edition
+            # that names an adapter or an original is a local one.
+            models.CheckConstraint(
+                condition=Q(provenance="local")
+                | Q(adapted_from__isnull=True, adapted_by="", adapted_by_user__isnull=True),
+                name="frameworkversion_publisher_edition_not_adapted",
+            ),
+            models.CheckConstraint(
+                condition=Q(show_on_framework_page=False) | Q(status="published"),
+                name="frameworkversion_shown_publicly_is_published",
+            ),
+            models.UniqueConstraint(
+                fields=["framework"],
+                condition=Q(show_on_framework_page=True),
+                name="frameworkversion_one_shown_publicly",
+                violation_error_message="Another edition of this framework is already shown on "
+                "the public framework page: use the action “Show on the public framework page” "
+                "on the framework versions list to move the choice.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.framework.name}, edition {self.number} ({self.get_status_display().lower()})"
+        return f"{self.framework.name}, {self.edition_label} ({self.get_status_display().lower()})"
 
     @property
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    @property
+    def is_local(self) -> bool:
+        return self.provenance != self.Provenance.PUBLISHER
+
+    @property
+    def edition_label(self) -> str:
+        """What the edition is called: "Edition 2" for the publisher's, "Local adaptation no. 3
+        of Edition 2" for one made here, never "Edition 3". Reads ``adapted_from`` (no query
+        for the publisher's): select it with the versions where local ones are listed."""
+        if not self.is_local:
+            return f"Edition {self.number}"
+        original = self.adapted_from
+        of = f" of Edition {original.number}" if original is not None else ""
+        return f"Local adaptation no. {self.number}{of}"
+
+    @property
+    def publisher(self) -> str:
+        """The publisher credited for the original (``source``: for a local adaptation, the
+        publisher's document it adapts)."""
+        return self.source.publisher
+
+    @property
+    def credit(self) -> str:
+        """How the edition is credited: "Edition 2 (Kaleidoscope Health & Care, 2025)", or
+        "Adapted locally by Northshire ICS from Kaleidoscope Health & Care’s Edition 2": the
+        publisher is credited for the original only, never for a local adaptation."""
+        if not self.is_local:
+            year = f", {self.published_at.year}" if self.published_at else ""
+            return f"Edition {self.number} ({self.publisher}{year})"
+        by = f" by {self.adapted_by}" if self.adapted_by else ""
+        original = self.adapted_from
+        of = f"Edition {original.number}" if original is not None else "framework"
+        return f"Adapted locally{by} from {self.publisher}’s {of}"
+
     def clean(self):
         super().clean()
+        if self.is_local and self.status != self.Status.DRAFT and not self.adapted_by.strip():
+            raise ValidationError(
+                {
+                    "adapted_by": "A published local adaptation is credited to the organisation "
+                    "that adapted it: say which."
+                }
+            )
         bands = (self.developing_min, self.strength_min)
         if None not in bands and not (SCALE_MIN < bands[0] < bands[1] <= SCALE_MAX):
             raise ValidationError(

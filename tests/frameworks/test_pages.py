@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from frameworks.models import Indicator
-from frameworks.services import version_copy, version_publish
+from frameworks.services import version_copy, version_publish, version_show_publicly
 from tests.conftest import ensure_content
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,10 @@ class FrameworkPageQueryCountTests(TestCase):
                     key=f"extra-{position}",
                     text=f"Extra {position}",
                 )
-        version_publish(version=draft)
+        draft.adapted_by = "Northshire ICS"
+        draft.save(update_fields=["adapted_by"])
+        # A local adaptation is shown on the public page only when an admin chooses it.
+        version_show_publicly(version=version_publish(version=draft))
         with self.assertNumQueries(14):
             response = self.client.get(url)
         self.assertContains(response, "Extra 15", count=8)

@@ -83,6 +83,8 @@ def test_copy_shares_nothing_with_the_original(content):
 
 def test_publishing_a_draft_freezes_it(content):
     draft = version_copy(version=content)
+    draft.adapted_by = "Northshire ICS"
+    draft.save(update_fields=["adapted_by"])
     published = version_publish(version=draft)
     assert published.status == FrameworkVersion.Status.PUBLISHED
     assert published.published_at is not None
@@ -118,6 +120,7 @@ def test_admin_copy_and_publish_actions(admin_client, content):
     draft = FrameworkVersion.objects.get(framework=content.framework, number=3)
     assert draft.status == "draft"
     assert "Created" in response.content.decode()
+    FrameworkVersion.objects.filter(pk=draft.pk).update(adapted_by="Northshire ICS")
 
     response = admin_client.post(
         changelist, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
