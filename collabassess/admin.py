@@ -6,6 +6,8 @@ from django.contrib import admin
 
 admin.site.site_header = "CollabAssess administration"
 admin.site.site_title = "CollabAssess admin"
+# The index adds a link to subject access and erasure (assessments.views.subject_access).
+admin.site.index_template = "admin/subject_access_index.html"
 
 
 class ThrottleAttemptAdmin(AccessAttemptAdmin):
