@@ -70,6 +70,38 @@ def client_ip(request) -> str:
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         last = forwarded.split(",")[-1].strip()
-        if last:
+        if last and _is_ip_address(last):
             return last
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _is_ip_address(value: str) -> bool:
+    # django-axes stores the address in an IP address column: anything else would be a 500.
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def client_username(request, credentials=None) -> str | None:
+    """The user name that sign-in throttling counts failures for: the one typed, as django-axes
+    would take it, made storable in its column.
+
+    django-axes records each failure with the user name in a column of 255 characters. A longer
+    one (10,000 characters, 300 emoji) was a 500 on PostgreSQL instead of "wrong user name or
+    password", so it is cut to the column's length: no account has a name that long (Django's
+    are at most 150), so the names cut together all count against nobody's account. A NUL byte,
+    which PostgreSQL cannot store in text, is written as axes writes it in the posted data.
+    """
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = credentials.get(field) if credentials else request.POST.get(field)
+    if username is None:
+        return None
+    column = AccessAttempt._meta.get_field("username").max_length
+    return str(username).replace("\x00", "0x00")[:column]

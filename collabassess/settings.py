@@ -171,6 +171,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no record of address and browser
 AXES_CLIENT_IP_CALLABLE = "collabassess.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "collabassess.middleware.client_username"  # fits axes' column
 AXES_VERBOSE = False
 
 # Facilitators sign in with Django's auth views (no open sign-up: invitations only).
