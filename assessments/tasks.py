@@ -3,20 +3,64 @@
 Tasks receive ids, never tokens: a personal link's or a member invitation's token is derived
 again from its stored secret when the e-mail is built, so the task queue holds no working link.
 Each e-mail is claimed with a conditional update before it is sent, so running a task twice
-(a retry, two workers) sends nothing twice; a failed send gives the claim back.
+(a retry, two workers) sends nothing twice; a failed send gives the claim back and records the
+day and a short reason (``SendFailure``, never the server's message, which names the address),
+which the facilitator sees with a button to try again. The next attempt clears it.
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
 from assessments import emails
 from assessments.models import IndividualLink, MemberInvitation
+from assessments.models.links import SendFailure
+from assessments.models.membership import INVITATION_RESEND_AFTER
 
 logger = logging.getLogger(__name__)
+
+
+def send_failure(error: Exception) -> SendFailure:
+    """What a facilitator is told about a send that raised ``error``. smtplib's errors are
+    OSErrors too: the specific ones come first."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return SendFailure.ADDRESS_REFUSED
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return SendFailure.SIGN_IN_REFUSED
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return SendFailure.SERVER_UNREACHABLE
+    if isinstance(error, smtplib.SMTPException):
+        return SendFailure.MESSAGE_REFUSED
+    if isinstance(error, OSError):  # refused connection, unknown host, timeout
+        return SendFailure.SERVER_UNREACHABLE
+    return SendFailure.OTHER
+
+
+def _log_failure(what: str, pk: int, error: Exception, failure: SendFailure) -> None:
+    # The exception's text may carry the address (SMTPRecipientsRefused's does): only an
+    # unexpected error is logged with its traceback.
+    if failure == SendFailure.OTHER:
+        logger.exception("Could not send the e-mail of %s %s", what, pk)
+    else:
+        logger.warning(
+            "Could not send the e-mail of %s %s: %s (%s)",
+            what,
+            pk,
+            failure.label,
+            type(error).__name__,
+        )
+
+
+def _user(user_id: int | None):
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id).first()
 
 
 def _links(ids: list[int]):
@@ -35,33 +79,40 @@ def _send_claimed(link: IndividualLink, field: str, message) -> bool:
     if field == "sent_on":
         unclaimed = unclaimed.filter(sent_on__isnull=True)
     previous = getattr(link, field)
-    if not unclaimed.update(**{field: today}):
+    if not unclaimed.update(**{field: today, "send_failed_on": None, "send_failure": ""}):
         return False
     try:
         message.send()
-    except Exception:
-        IndividualLink.objects.filter(pk=link.pk).update(**{field: previous})
-        logger.exception("Could not send an e-mail for personal link %s", link.pk)
+    except Exception as error:
+        failure = send_failure(error)
+        IndividualLink.objects.filter(pk=link.pk).update(
+            **{field: previous, "send_failed_on": today, "send_failure": failure}
+        )
+        _log_failure("personal link", link.pk, error, failure)
         return False
     return True
 
 
 @task()
-def send_invitations(link_ids: list[int], base_url: str) -> int:
-    """E-mail each new personal link once. Returns how many were sent."""
-    sent = 0
+def send_invitations(link_ids: list[int], base_url: str, sent_by: int | None = None) -> int:
+    """E-mail each new personal link once, from ``sent_by`` (a user id). Returns how many were
+    sent."""
+    sent, facilitator = 0, _user(sent_by)
     for link in _links(link_ids).filter(sent_on__isnull=True):
-        message = emails.personal_invitation(link, base_url=base_url)
+        message = emails.personal_invitation(link, base_url=base_url, sent_by=facilitator)
         sent += _send_claimed(link, "sent_on", message)
     return sent
 
 
 @task()
-def send_reminders(link_ids: list[int], base_url: str) -> int:
-    """Remind invitees who have not submitted (at most once a day each)."""
-    sent = 0
+def send_reminders(link_ids: list[int], base_url: str, sent_by: int | None = None) -> int:
+    """Remind invitees who have not submitted (at most once a day each), from ``sent_by`` (a
+    user id; None: from the collaboration)."""
+    sent, facilitator = 0, _user(sent_by)
     for link in _links(link_ids).filter(sent_on__isnull=False):
-        message = emails.personal_invitation(link, base_url=base_url, reminder=True)
+        message = emails.personal_invitation(
+            link, base_url=base_url, reminder=True, sent_by=facilitator
+        )
         sent += _send_claimed(link, "reminded_on", message)
     return sent
 
@@ -76,5 +127,26 @@ def send_member_invitation(invitation_id: int, base_url: str) -> bool:
     )
     if invitation is None:
         return False
-    emails.member_invitation(invitation, base_url=base_url).send()
+    message = emails.member_invitation(invitation, base_url=base_url)
+    # Claimed like a personal link: however many requests and workers run this at once, one
+    # e-mail per invitation within INVITATION_RESEND_AFTER.
+    now = timezone.now()
+    claimed = (
+        MemberInvitation.objects.filter(pk=invitation.pk)
+        .filter(Q(sent_at__isnull=True) | Q(sent_at__lte=now - INVITATION_RESEND_AFTER))
+        .update(sent_at=now, send_failed_on=None, send_failure="")
+    )
+    if not claimed:
+        return False
+    try:
+        message.send()
+    except Exception as error:
+        failure = send_failure(error)
+        MemberInvitation.objects.filter(pk=invitation.pk, sent_at=now).update(
+            sent_at=invitation.sent_at,
+            send_failed_on=timezone.localdate(),
+            send_failure=failure,
+        )
+        _log_failure("member invitation", invitation.pk, error, failure)
+        return False
     return True

@@ -80,6 +80,7 @@ urlpatterns += [
     path(R + "teams/<int:team_id>/qr.svg", rounds.team_qr, name="facilitate_qr"),
     path(R + "invitations/", rounds.invitations, name="facilitate_invitations"),
     path(R + "invitations/remind/", rounds.invitations_remind, name="facilitate_remind"),
+    path(R + "invitations/retry/", rounds.invitations_retry, name="facilitate_invitations_retry"),
     path(R + "tracking/", tracking.tracking, name="facilitate_tracking"),
     path(R + "results/", group_results.overview, name="results_overview"),
     path(R + "results/heatmap/", group_results.heatmap, name="results_heatmap"),

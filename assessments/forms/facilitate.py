@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 
 from assessments.models import (
     CANVAS_TEXT_MAX_LENGTH,
@@ -25,6 +26,7 @@ from assessments.models import (
     StakeholderGroup,
     Team,
 )
+from assessments.models.collaborations import validate_one_line
 from frameworks.models import (
     ApproachType,
     Consideration,
@@ -349,7 +351,10 @@ class InvitationsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="E-mail addresses",
-        help_text="One per line, or separated by commas; “Name <address>” is fine.",
+        # Help text is shown as HTML: the example address is escaped, or "<…>" was a tag.
+        help_text=format_html(
+            "One per line, or separated by commas; “{}” is fine.", "Name <name@example.org>"
+        ),
     )
     csv_file = forms.FileField(
         required=False,
@@ -406,7 +411,13 @@ class ConfirmDeleteForm(forms.Form):
 class NewAccountForm(forms.Form):
     """Set a password to accept an invitation (the e-mail address is the user name)."""
 
-    name = forms.CharField(max_length=150, required=False, label="Your name (optional)")
+    # The name shows in the From line of the e-mails this person sends: one line.
+    name = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Your name (optional)",
+        validators=[validate_one_line],
+    )
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,

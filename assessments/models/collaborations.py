@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -13,6 +14,27 @@ from frameworks.models import ApproachType, FrameworkVersion, ValueMode
 
 MIN_GROUP_SIZE_FLOOR = 3
 CANVAS_TEXT_MAX_LENGTH = 4000
+
+# A name reaches e-mail subjects and From headers, where one line break made every e-mail of
+# its collaboration fail: names are one line, without control characters (tab, NUL, the C1
+# controls) or Unicode's line and paragraph separators either.
+NOT_ONE_LINE = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+validate_one_line = RegexValidator(
+    NOT_ONE_LINE,
+    inverse_match=True,
+    message="Keep it to one line: line breaks, tabs and other control characters can't be used.",
+    code="not_one_line",
+)
+
+
+def one_line_constraint(field: str, name: str) -> models.CheckConstraint:
+    """The database's part of ``validate_one_line``: no line feed or carriage return (the two
+    that break an e-mail header), with LIKE only, so SQLite needs no REGEXP function for it."""
+    return models.CheckConstraint(
+        condition=~Q(**{f"{field}__contains": "\n"}) & ~Q(**{f"{field}__contains": "\r"}),
+        name=name,
+        violation_error_message=validate_one_line.message,
+    )
 
 
 class StakeholderGroup(models.TextChoices):
@@ -72,7 +94,7 @@ class CollaborationQuerySet(models.QuerySet):
 
 
 class Collaboration(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_one_line])
     purpose = models.TextField("purpose statement", blank=True)
     approach_type = models.ForeignKey(
         ApproachType, null=True, blank=True, on_delete=models.PROTECT, related_name="collaborations"
@@ -95,6 +117,7 @@ class Collaboration(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [one_line_constraint("name", "collaboration_name_one_line")]
 
     def __str__(self) -> str:
         return self.name
@@ -163,7 +186,7 @@ class Team(models.Model):
     """
 
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="teams")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_one_line])
     headcount = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -183,6 +206,7 @@ class Team(models.Model):
                 condition=Q(headcount__isnull=True) | Q(headcount__gte=1),
                 name="team_headcount_at_least_1",
             ),
+            one_line_constraint("name", "team_name_one_line"),
         ]
 
     def __str__(self) -> str:
@@ -279,7 +303,7 @@ class Round(models.Model):
         related_name="rounds",
         help_text="Fixed once the round has a response.",
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     opens_on = models.DateField()
     closes_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -314,6 +338,7 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "open", "closed"]), name="round_status_valid"
             ),
+            one_line_constraint("title", "round_title_one_line"),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -104,6 +104,24 @@ def personal_link_token(secret: str) -> str:
 TEAM_NOT_IN_COLLABORATION = "The team must belong to the round's collaboration."
 
 
+class SendFailure(TextChoices):
+    """Why an e-mail could not be sent, in words a facilitator can act on. Never the mail
+    server's own message: that names the address, and the address is not for every page."""
+
+    ADDRESS_REFUSED = "address_refused", "the mail server refused the address"
+    SERVER_UNREACHABLE = "unreachable", "the mail server could not be reached"
+    SIGN_IN_REFUSED = "sign_in", "the mail server refused CollabAssess's sign-in"
+    MESSAGE_REFUSED = "message", "the mail server refused the message"
+    OTHER = "other", "an unexpected error"
+
+
+def send_failure_valid(model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(send_failure__in=["", *SendFailure.values]),
+        name=f"{model}_send_failure_valid",
+    )
+
+
 def check_team_in_round(*, round: Round, team: Team | None) -> None:
     """A link (team or personal) may only carry a team of its round's collaboration."""
     if team is not None and team.collaboration_id != round.collaboration_id:
@@ -157,10 +175,17 @@ class IndividualLink(models.Model):
     # Only while unused (it claims today's reminder): wiped when the link is used, as a used
     # link's last reminder would say its response came after that day.
     reminded_on = models.DateField(null=True, blank=True, editable=False)
+    # The last send that failed (the invitation or a reminder), and why; cleared by the next
+    # attempt. The facilitator sees it and can try again.
+    send_failed_on = models.DateField(null=True, blank=True, editable=False)
+    send_failure = models.CharField(
+        max_length=20, choices=SendFailure.choices, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["round", "created_on"]
         constraints = [
+            send_failure_valid("individuallink"),
             models.UniqueConstraint(
                 Lower("email"),
                 "round",

@@ -16,8 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models.collaborations import Collaboration
+from assessments.models.links import SendFailure, send_failure_valid
 
 INVITATION_VALID_FOR = timedelta(days=7)
+# Inviting an address again while its invitation is waiting sends it again, at most this often.
+INVITATION_RESEND_AFTER = timedelta(minutes=10)
 
 
 class Role(models.TextChoices):
@@ -95,12 +98,20 @@ class MemberInvitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(default=_expiry, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the e-mail last went out (claimed by the task before it sends), and the last send
+    # that failed, with why: shown to the owners, who can try again.
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    send_failed_on = models.DateField(null=True, blank=True, editable=False)
+    send_failure = models.CharField(
+        max_length=20, choices=SendFailure.choices, blank=True, editable=False
+    )
 
     objects = MemberInvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["collaboration", "-created_at"]
         constraints = [
+            send_failure_valid("memberinvitation"),
             models.CheckConstraint(
                 condition=Q(role__in=Role.values), name="memberinvitation_role_valid"
             ),

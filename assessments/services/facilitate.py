@@ -16,8 +16,10 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.utils import getaddresses
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -40,6 +42,7 @@ from assessments.models import (
     new_token,
     token_digest,
 )
+from assessments.models.membership import INVITATION_RESEND_AFTER
 from frameworks.models import Consideration, PracticalQuestion
 
 MAX_ADDRESSES = 500
@@ -332,25 +335,74 @@ def membership_remove(*, membership: Membership) -> None:
     Membership.objects.filter(pk=membership.pk).delete()
 
 
+class TooManyInvitations(ValidationError):
+    """The collaboration sent its MEMBER_INVITATIONS_PER_HOUR already."""
+
+
+@dataclass
+class MemberInvite:
+    invitation: MemberInvitation
+    # "new": a new invitation; "again": the address's waiting invitation, to be sent again
+    # (its last send failed, or was longer ago than INVITATION_RESEND_AFTER); "waiting": it
+    # went out moments ago, and is not sent again yet.
+    outcome: str
+
+    @property
+    def send(self) -> bool:
+        return self.outcome != "waiting"
+
+
 @transaction.atomic
 def member_invite(
     *, collaboration: Collaboration, email: str, role: str, invited_by
-) -> MemberInvitation:
-    """An invitation to join; the caller e-mails it (``tasks.send_member_invitation``)."""
+) -> MemberInvite:
+    """An invitation to join; the caller e-mails it when ``send`` (``tasks.send_member_invitation``,
+    which claims each e-mail, so of requests at once only one sends).
+
+    An address with an invitation still waiting gets that one again (with the role asked for
+    now), not a second: at most one e-mail each INVITATION_RESEND_AFTER. New invitations are
+    limited to MEMBER_INVITATIONS_PER_HOUR per collaboration. Both are decided with the
+    collaboration's row locked, so requests at once take turns and the count is exact.
+    """
     email = email.strip().lower()
     validate_email(email)
-    secret = new_token()
+    now = timezone.now()
+    Collaboration.objects.select_for_update().filter(pk=collaboration.pk).get()
+    waiting = (
+        MemberInvitation.objects.usable()
+        .filter(collaboration=collaboration, email__iexact=email)
+        .order_by("-created_at")
+        .first()
+    )
+    if waiting is not None:
+        if waiting.role != role:
+            waiting.role = role
+            waiting.full_clean()
+            waiting.save(update_fields=["role"])
+        last_sent = waiting.sent_at or waiting.created_at
+        if waiting.send_failed_on is None and last_sent > now - INVITATION_RESEND_AFTER:
+            return MemberInvite(waiting, "waiting")
+        return MemberInvite(waiting, "again")
+    limit = settings.MEMBER_INVITATIONS_PER_HOUR
+    recent = MemberInvitation.objects.filter(
+        collaboration=collaboration, created_at__gt=now - timedelta(hours=1)
+    ).count()
+    if recent >= limit:
+        raise TooManyInvitations(
+            f"This collaboration has sent {limit} new invitations in the last hour, the most it "
+            "may: please invite more people later."
+        )
     invitation = MemberInvitation(
         collaboration=collaboration,
         email=email,
         role=role,
         invited_by=invited_by,
-        secret=secret,
+        secret=new_token(),
     )
     invitation.token_digest = token_digest(invitation.token)
     invitation.full_clean()
     invitation.save()
-    return invitation
+    return MemberInvite(invitation, "new")
 
 
 def member_invitation_for(token: str) -> MemberInvitation | None:

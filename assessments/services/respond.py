@@ -254,9 +254,10 @@ def response_submit(*, response: Response) -> Response:
         personal_result=result,
     )
     if changed and link_id is not None:
-        # That it was used, not when; and no last reminder, which would date the use.
+        # That it was used, not when; and no last reminder or failed send, which would date
+        # the use.
         marked = IndividualLink.objects.filter(pk=link_id, used=False).update(
-            used=True, reminded_on=None
+            used=True, reminded_on=None, send_failed_on=None, send_failure=""
         )
         if not marked:
             raise LinkAlreadyUsed("This invitation link has already been used.")

@@ -13,8 +13,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from assessments.access import Access, facilitator_view, posted
 from assessments.forms.facilitate import MemberInviteForm, MembershipForm
 from assessments.models import ROLE_HELP, MemberInvitation, Membership, Role
+from assessments.models.membership import INVITATION_RESEND_AFTER
 from assessments.services import facilitate as services
 from assessments.tasks import send_member_invitation
+
+INVITE_MESSAGES = {
+    "new": "An invitation is on its way to {0.email}.",
+    "again": "{0.email} already had an invitation waiting: it is on its way again.",
+    "waiting": (
+        "{0.email} already has an invitation waiting, sent moments ago: it is sent again at "
+        f"most every {INVITATION_RESEND_AFTER.seconds // 60} minutes."
+    ),
+}
 
 
 @facilitator_view(write=Role.OWNER)
@@ -24,14 +34,17 @@ def members(request: HttpRequest, access: Access) -> HttpResponse:
     form = MemberInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.member_invite(
+            invite = services.member_invite(
                 collaboration=collaboration, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            send_member_invitation.enqueue(invitation.pk, request.build_absolute_uri("/"))
-            messages.success(request, f"An invitation is on its way to {invitation.email}.")
+            if invite.send:
+                send_member_invitation.enqueue(
+                    invite.invitation.pk, request.build_absolute_uri("/")
+                )
+            messages.success(request, INVITE_MESSAGES[invite.outcome].format(invite.invitation))
             return redirect("facilitate_members", collaboration.pk)
     return render(
         request,

@@ -194,9 +194,11 @@ def invitations(request: HttpRequest, access: Access, round_id: int) -> HttpResp
             form.add_error(None, error.messages)
         else:
             if report.added:
-                send_invitations.enqueue([link.pk for link in report.added], _base_url(request))
+                send_invitations.enqueue(
+                    [link.pk for link in report.added], _base_url(request), request.user.pk
+                )
             form = InvitationsForm(teams=teams)
-    links = round.individual_links.select_related("team").order_by("team__name", "email")
+    links = list(round.individual_links.select_related("team").order_by("team__name", "email"))
     return render(
         request,
         "facilitate/invitations.html",
@@ -206,6 +208,8 @@ def invitations(request: HttpRequest, access: Access, round_id: int) -> HttpResp
             "form": form,
             "report": report,
             "links": links,
+            # Only the invitation's own failure is shown (a failed reminder would date a use).
+            "failed": sum(1 for link in links if link.send_failed_on and not link.sent_on),
             "retention_days": settings.INVITATION_EMAIL_RETENTION_DAYS,
             "reminded_today": round.last_reminder_on == timezone.localdate(),
         },
@@ -224,8 +228,30 @@ def invitations_remind(request: HttpRequest, access: Access, round_id: int) -> H
         except services.AlreadyRemindedToday as error:
             messages.error(request, " ".join(error.messages))
         else:
-            send_reminders.enqueue(link_ids, _base_url(request))
+            send_reminders.enqueue(link_ids, _base_url(request), request.user.pk)
             messages.success(
                 request, "A reminder is going to everyone invited who has not answered yet."
             )
+    return redirect("facilitate_invitations", access.collaboration.pk, round.pk)
+
+
+@facilitator_view(methods=("POST",))
+def invitations_retry(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
+    """Send again the invitations whose e-mail could not be sent (the task claims each one, so
+    a double click sends nothing twice)."""
+    round = round_of(access, round_id)
+    link_ids = list(
+        round.individual_links.filter(
+            used=False, sent_on__isnull=True, send_failed_on__isnull=False
+        )
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    if link_ids:
+        send_invitations.enqueue(link_ids, _base_url(request), request.user.pk)
+        messages.success(
+            request, f"Sending {len(link_ids)} invitation{'s' if len(link_ids) != 1 else ''} again."
+        )
+    else:
+        messages.info(request, "No invitation is waiting to be sent again.")
     return redirect("facilitate_invitations", access.collaboration.pk, round.pk)

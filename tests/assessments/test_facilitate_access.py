@@ -51,6 +51,7 @@ EXPECTED = {
     "facilitate_qr": row([L, N, 403, 200, 200], [L, N, 405, 405, 405]),
     "facilitate_invitations": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
     "facilitate_remind": row([L, N, 405, 405, 405], [L, N, 403, 302, 302]),
+    "facilitate_invitations_retry": row([L, N, 405, 405, 405], [L, N, 403, 302, 302]),
     "facilitate_tracking": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     # Group results: every member reads them; the team-names switch is each member's own.
     "results_overview": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),

@@ -204,3 +204,87 @@ def test_sign_in_lands_on_my_collaborations_and_password_reset_sends_an_email(fr
     assert collaboration.name in client.get(reverse("facilitate_home")).content.decode()
     Client().post(reverse("password_reset"), {"email": "fred@example.org"})
     assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+
+
+# --- Inviting an address again, and how many invitations go out -------------------------------
+
+
+def _post_invite(client, collaboration, email="nia@example.org", role="facilitator"):
+    return client.post(
+        reverse("facilitate_members", args=[collaboration.pk]),
+        {"email": email, "role": role},
+        follow=True,
+    )
+
+
+def test_inviting_an_address_again_reuses_its_waiting_invitation(olive, collaboration):
+    client = signed_in(olive)
+    _post_invite(client, collaboration, role="viewer")
+    response = _post_invite(client, collaboration, email="NIA@example.org ", role="facilitator")
+
+    assert len(mail.outbox) == 1
+    invitation = MemberInvitation.objects.get()
+    assert invitation.role == "facilitator"  # the role asked for last
+    assert "already has an invitation waiting, sent moments ago" in response.content.decode()
+    # After the cool-down, inviting again sends the same invitation (the same link) again.
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        response = _post_invite(client, collaboration)
+    assert "it is on its way again" in response.content.decode()
+    assert MemberInvitation.objects.count() == 1
+    assert len(mail.outbox) == 2
+    assert _invitation_link(mail.outbox[0]) == _invitation_link(mail.outbox[1])
+
+
+def test_new_member_invitations_are_limited_per_collaboration_and_hour(
+    olive, collaboration, settings
+):
+    settings.MEMBER_INVITATIONS_PER_HOUR = 3
+    client = signed_in(olive)
+    for n in range(3):
+        _post_invite(client, collaboration, email=f"p{n}@example.org")
+
+    response = client.post(
+        reverse("facilitate_members", args=[collaboration.pk]),
+        {"email": "p3@example.org", "role": "viewer"},
+    )
+
+    assert response.status_code == 400
+    assert "sent 3 new invitations in the last hour" in response.content.decode()
+    assert MemberInvitation.objects.count() == 3 and len(mail.outbox) == 3
+    # An address already invited is not a new invitation: not refused.
+    assert _post_invite(client, collaboration, email="p0@example.org").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1), tick=False):
+        _post_invite(client, collaboration, email="p3@example.org")
+    assert MemberInvitation.objects.filter(email="p3@example.org").exists()
+
+
+def test_the_member_invitation_task_sends_once_however_often_it_runs(olive, collaboration):
+    from assessments.tasks import send_member_invitation
+
+    invite = services.member_invite(
+        collaboration=collaboration, email="nia@example.org", role="viewer", invited_by=olive
+    )
+    for _ in range(3):
+        send_member_invitation.enqueue(invite.invitation.pk, "http://testserver/")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_20_concurrent_invitations_of_one_address_send_one_email(olive, collaboration):
+    """Each request takes the collaboration's row in turn: the first invites, the others find
+    its invitation waiting; the task's claim lets one e-mail through."""
+    url = reverse("facilitate_members", args=[collaboration.pk])
+
+    def invite(_):
+        client = signed_in(olive)
+        try:
+            return client.post(url, {"email": "nia@example.org", "role": "viewer"}).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(invite, range(20)))
+
+    assert statuses == [302] * 20, statuses
+    assert MemberInvitation.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["nia@example.org"]]
