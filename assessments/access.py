@@ -11,7 +11,8 @@ Objects inside the collaboration are then looked up through it (``round_of``, ``
 
 **Partners** (anonymous). A partner's browser session, or the private resume token every form
 of theirs carries, says whose journey it is (``respondent_session``). ``partner_view`` resolves
-it once, before the view: no journey (or an unknown token) is a 404; then the view gets the
+it once, before the view: no journey (or an unknown token) is the "link not found" page (404,
+``link_not_found``); then the view gets the
 journey if it may show what the partner asked for, else the partner is sent where they can go
 (their results once submitted, the closed page once the round stops taking answers).
 """
@@ -150,6 +151,20 @@ class Journey:
         return reverse("respond_resume", args=[self.resume_token])
 
 
+class NoJourney(Http404):
+    """No partner journey reaches this request (no session, an unknown resume token)."""
+
+
+def link_not_found(request: HttpRequest, reason: str) -> HttpResponse:
+    """The app's "we can't find that page" help for a link that reaches nothing (404).
+
+    Rendered, not raised: with DEBUG on (``make run``) Django answers a raised ``Http404`` with
+    its own debug page, and a partner who followed a truncated invitation link would see that
+    instead of what to do next. In production both give this page.
+    """
+    return render(request, "404.html", {"reason": reason}, status=404)
+
+
 def journey_of(request: HttpRequest, *, require_response: bool = True) -> Journey:
     """The respondent's round and response, from the posted resume token or the session; else 404.
 
@@ -164,7 +179,7 @@ def journey_of(request: HttpRequest, *, require_response: bool = True) -> Journe
         if posted:
             response = reads.journey_response_by_token(posted)
             if response is None:
-                raise Http404("This resume link is not valid.")
+                raise NoJourney("This resume link is not valid.")
         else:
             response = reads.journey_response(session_store.draft_id(session))
         if response is not None and response.is_submitted:
@@ -183,11 +198,11 @@ def journey_of(request: HttpRequest, *, require_response: bool = True) -> Journe
         round = response.round
         round.framework_version = questionnaire.version(round.framework_version_id)
     elif require_response or not session_store.round_id(session):
-        raise Http404("Use the invitation link you were sent to take part.")
+        raise NoJourney("Use the invitation link you were sent to take part.")
     else:
         round = reads.journey_round(session_store.round_id(session))
         if round is None:
-            raise Http404("Use the invitation link you were sent to take part.")
+            raise NoJourney("Use the invitation link you were sent to take part.")
     draft = response is not None and not response.is_submitted
     return Journey(
         round=round,
@@ -212,7 +227,10 @@ def partner_view(*, needs: str, methods: tuple[str, ...] = ("GET", "HEAD")) -> C
     def decorator(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            journey = journey_of(request, require_response=needs != ROUND)
+            try:
+                journey = journey_of(request, require_response=needs != ROUND)
+            except NoJourney as reason:
+                return link_not_found(request, str(reason))
             if needs == DRAFT:
                 if journey.response.is_submitted:
                     return redirect("respond_results")

@@ -4,7 +4,7 @@ URL), the landing page and Start."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from assessments.access import (
     ROUND,
     Journey,
     closed_page,
+    link_not_found,
     link_used_page,
     own_submitted_response,
     partner_view,
@@ -45,7 +46,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if team_link is None:
         individual = reads.personal_link_by_token(token)
         if individual is None:
-            raise Http404("This invitation link is not valid.")
+            return link_not_found(request, "This invitation link is not valid.")
     round = team_link.round if team_link else individual.round
     session = request.session
     if individual is not None:
@@ -89,6 +90,13 @@ def _continues_draft(request: HttpRequest, round, team_id: int) -> bool:
     return reads.is_open_draft(response_id, round)
 
 
+@never_cache
+def not_a_link(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """An address under /i/ or /resume/ that is not a whole link (cut short, or with a character
+    an e-mail client added): the same help as an unknown token, in development as in production."""
+    return link_not_found(request, "This link is not complete.")
+
+
 @require_safe
 @never_cache
 def resume(request: HttpRequest, token: str) -> HttpResponse:
@@ -96,7 +104,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     the token from the URL."""
     response = reads.journey_response_by_token(token)
     if response is None:
-        raise Http404("This resume link is not valid.")
+        return link_not_found(request, "This resume link is not valid.")
     if response.is_submitted:
         session_store.finish(request.session, token, round=response.round)
         reply = redirect("respond_results")
@@ -151,7 +159,7 @@ def start(request: HttpRequest, journey: Journey) -> HttpResponse:
     start_key = session_store.start_key(session)
     if (journey.team_id is None and journey.link_id is None) or start_key is None:
         # Only a followed invitation can start a response.
-        raise Http404("Use the invitation link you were sent to take part.")
+        return link_not_found(request, "Use the invitation link you were sent to take part.")
     if not journey.round.is_accepting:
         return closed_page(request, journey.round)
     team = Team.objects.filter(pk=journey.team_id).first() if journey.team_id else None
