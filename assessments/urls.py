@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from assessments.views import (
     accounts,
@@ -35,6 +35,9 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("i/<token:token>/", entry.invitation, name="invitation"),
     path("resume/<token:token>/", entry.resume, name="respond_resume"),
+    # Anything else under /i/ or /resume/ (cut short, a character added by an e-mail client) gets
+    # the app's help even with DEBUG on. A bare token without its slash is left to APPEND_SLASH.
+    re_path(r"^(?:i|resume)/(?![A-Za-z0-9_-]{1,100}/?$)(?P<rest>.*)$", entry.not_a_link),
     path("respond/", entry.landing, name="respond_landing"),
     path("respond/start/", entry.start, name="respond_start"),
     path("respond/about/", questions.about, name="respond_about"),
@@ -50,6 +53,7 @@ urlpatterns = [
     path(
         "accounts/invitation/", accounts.member_invitation_accept, name="member_invitation_accept"
     ),
+    re_path(r"^accounts/invitation/(?![A-Za-z0-9_-]{1,100}/?$)(?P<rest>.+)$", entry.not_a_link),
 ]
 
 # Facilitators: every URL below the collaboration carries its id, resolved through the signed-in

@@ -9,14 +9,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessments.access import posted
+from assessments.access import link_not_found, posted
 from assessments.forms.facilitate import NewAccountForm
 from assessments.models import MemberInvitation
 from assessments.services import facilitate as services
@@ -35,7 +35,7 @@ def _unusable(request: HttpRequest, invitation: MemberInvitation) -> HttpRespons
 def member_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.member_invitation_for(token)
     if invitation is None:
-        raise Http404("This invitation link is not valid.")
+        return link_not_found(request, "This invitation link is not valid.")
     if invitation.accepted_at is not None or invitation.is_expired:
         return _unusable(request, invitation)
     request.session[SESSION_INVITATION] = invitation.pk
@@ -51,7 +51,7 @@ def member_invitation_accept(request: HttpRequest) -> HttpResponse:
         .first()
     )
     if invitation is None:
-        raise Http404("Open the invitation link from your e-mail.")
+        return link_not_found(request, "Open the invitation link from your e-mail.")
     if invitation.accepted_at is not None or invitation.is_expired:
         return _unusable(request, invitation)
     context = {"invitation": invitation, "collaboration": invitation.collaboration}
@@ -59,8 +59,10 @@ def member_invitation_accept(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             try:
                 services.member_invitation_accept(invitation=invitation, user=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+            except ValidationError:
+                # Used or expired since the page was read (another browser accepted it at the
+                # same moment): the page a later acceptance gets.
+                invitation.refresh_from_db(fields=["accepted_at"])
                 return _unusable(request, invitation)
             request.session.pop(SESSION_INVITATION, None)
             messages.success(request, f"You are now a member of {invitation.collaboration.name}.")
@@ -79,6 +81,9 @@ def member_invitation_accept(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
             )
         except ValidationError as error:
+            invitation.refresh_from_db(fields=["accepted_at"])
+            if invitation.accepted_at is not None or invitation.is_expired:
+                return _unusable(request, invitation)  # as for a later acceptance
             form.add_error(None, error.messages)
         else:
             request.session.pop(SESSION_INVITATION, None)
