@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from frameworks.models.base import ContentModel, ContentQuerySet, NaturalKeyManager
 from frameworks.models.reference import Consideration, KeyStep, Source, ValueMode
@@ -277,10 +278,18 @@ class FrameworkVersion(ContentModel):
         if not self.is_local:
             year = f", {self.published_at.year}" if self.published_at else ""
             return f"Edition {self.number} ({self.publisher}{year})"
+        return capfirst(self.adaptation)
+
+    @property
+    def adaptation(self) -> str:
+        """A local adaptation's credit in the middle of a sentence ("adapted locally by
+        Northshire ICS from Kaleidoscope Health & Care’s Edition 2"); "" for the publisher's."""
+        if not self.is_local:
+            return ""
         by = f" by {self.adapted_by}" if self.adapted_by else ""
         original = self.adapted_from
         of = f"Edition {original.number}" if original is not None else "framework"
-        return f"Adapted locally{by} from {self.publisher}’s {of}"
+        return f"adapted locally{by} from {self.publisher}’s {of}"
 
     def clean(self):
         super().clean()

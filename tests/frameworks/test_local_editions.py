@@ -391,3 +391,68 @@ def test_migration_0004_labels_the_fixtures_editions_the_publishers_and_the_rest
     assert versions[5].adapted_from_id is None
     assert not any(v.show_on_framework_page for v in versions.values())
     assert FrameworkVersion.objects.current_for("eight-characteristics") == versions[2]
+
+
+# --- Credits beyond the framework page -----------------------------------------------------------
+
+ADAPTED = "adapted locally by Northshire ICS from Kaleidoscope Health &amp; Care’s Edition 2"
+
+
+@pytest.fixture
+def reports_html(monkeypatch):
+    """The HTML each PDF view hands to WeasyPrint."""
+    from assessments import reports
+
+    seen: list[str] = []
+    real = reports.render_pdf
+
+    def spy(html, base_url):
+        seen.append(html)
+        return real(html, base_url)
+
+    monkeypatch.setattr(reports, "render_pdf", spy)
+    return seen
+
+
+def test_partners_facilitators_and_reports_credit_a_local_edition_as_adapted(
+    anon_client, content, django_user_model, reports_html
+):
+    from assessments.models import Membership
+    from tests.assessments.helpers import complete, open_round_link
+    from tests.conftest import signed_in
+
+    local = local_edition(content)
+    link = open_round_link(local, name="Northshire")
+    round = link.round
+
+    # The partner's landing page, and their own report.
+    landing = anon_client.get(reverse("invitation", args=[link.token]), follow=True)
+    assert f"({ADAPTED})" in landing.text
+    complete(anon_client, link.token, local)
+    assert anon_client.get(reverse("respond_results_pdf")).status_code == 200
+    personal = reports_html.pop()
+    assert f"({ADAPTED})" in personal
+    assert "credited to their publishers, for the original only" in personal
+
+    # The facilitator's round and collaboration pages, and the round's report.
+    fred = django_user_model.objects.create_user("fred", "fred@example.org", "pw-fred-123")
+    Membership.objects.create(user=fred, collaboration=round.collaboration, role="facilitator")
+    client = signed_in(fred)
+    pages = [
+        client.get(reverse("facilitate_round", args=[round.collaboration_id, round.pk])),
+        client.get(reverse("facilitate_collaboration", args=[round.collaboration_id])),
+    ]
+    for page in pages:
+        assert f"Local adaptation no. 3 of Edition 2 ({ADAPTED})" in page.text
+    assert client.get(reverse("results_pdf", args=[round.collaboration_id, round.pk]))
+    report = reports_html.pop()
+    assert f"Local adaptation no. 3 of Edition 2 ({ADAPTED})" in report
+    assert "the changes are not Kaleidoscope Health &amp; Care’s" in report
+    for html in (landing.text, personal, report, *(page.text for page in pages)):
+        assert "dition 3" not in html
+
+
+def test_the_publishers_edition_is_credited_as_before(anon_client, open_round, team_link):
+    landing = anon_client.get(reverse("invitation", args=[team_link.token]), follow=True)
+    assert "(edition 2)" in landing.text
+    assert "adapted locally" not in landing.text
