@@ -24,8 +24,14 @@ from plotly.utils import PlotlyJSONEncoder
 from assessments import scoring
 from assessments.group_results import RoundFigures
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-TEAM_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#999999"]
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies. The first four stand
+# out from a white ground by at least 3:1 (WCAG 1.4.11), so they come first.
+TEAM_COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999"]
+# Series differ by dash and marker as well as colour, so that they stay apart in greyscale and
+# for every colour vision: SVG dash arrays (plotly takes the same lengths in px), from solid.
+SERIES_DASHES = ["", "6 4", "2 3", "8 3 2 3", "12 4", "1 5"]
+# Plotly marker symbols of the team overlays (the collaboration's is the circle).
+TEAM_MARKERS = ["square", "diamond", "triangle-up", "cross", "triangle-down", "x"]
 COLLABORATION_COLOUR = "#0b5ed7"
 PREVIOUS_COLOUR = "#343a40"
 ANSWER_COLOURS = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac", "#ffffff"]
@@ -51,7 +57,7 @@ def _rings(labels: list[str], bands: dict[str, float]) -> list[dict]:
             "r": [value] * (len(labels) + 1),
             "theta": _closed(labels),
             "mode": "lines",
-            "name": name,
+            "name": f"{name} {value:g}",
             "hoverinfo": "skip",
             "showlegend": False,
             "line": {"color": "#6c757d", "dash": dash, "width": 1},
@@ -275,14 +281,90 @@ def group_radar(
                 "hovertemplate": "%{fullData.name}, %{text}: %{r:.2f}<extra></extra>",
                 "connectgaps": False,
                 "visible": True if key in shown else "legendonly",
-                "line": {"color": TEAM_COLOURS[index % len(TEAM_COLOURS)], "width": 2},
-                "marker": {
-                    "size": 6,
-                    "symbol": ["circle", "square", "diamond", "cross"][index % 4],
+                "line": {
+                    "color": TEAM_COLOURS[index % len(TEAM_COLOURS)],
+                    "dash": plotly_dash(SERIES_DASHES[index % len(SERIES_DASHES)]),
+                    "width": 2,
                 },
+                "marker": {"size": 7, "symbol": TEAM_MARKERS[index % len(TEAM_MARKERS)]},
             }
         )
     return {"data": traces, "layout": {**_radar_layout(labels, bands), "template": RADAR_TEMPLATE}}
+
+
+def plotly_dash(dash: str) -> str:
+    """An SVG dash array ("6 4") as plotly's line dash ("6px,4px"); "" is solid."""
+    return ",".join(f"{length}px" for length in dash.split()) or "solid"
+
+
+# Plotly's named dashes as it draws them on lines up to 3 px wide (its ``Drawing.dashStyle``:
+# lengths in multiples of max(width, 3)).
+_NAMED_DASHES = {"solid": "", "dot": "3 3", "dash": "9 9", "longdash": "15 15"}
+
+
+def _svg_dash(dash: str | None) -> str:
+    if not dash:
+        return ""
+    if dash in _NAMED_DASHES:
+        return _NAMED_DASHES[dash]
+    return " ".join(length.strip().removesuffix("px") for length in dash.split(","))
+
+
+# Marker outlines of half-size 1, for the legend's swatches (plotly's symbols of the same names).
+_ARM = ((0.4, -1.2), (0.4, -0.4), (1.2, -0.4))
+_PLUS = [[(x, y), (-y, x), (-x, -y), (y, -x)][turn] for turn in range(4) for x, y in _ARM]
+_ROOT_HALF = 0.5**0.5
+MARKER_OUTLINES = {
+    "square": [(-1, -1), (1, -1), (1, 1), (-1, 1)],
+    "diamond": [(0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)],
+    "triangle-up": [(0, -1.2), (1.15, 0.9), (-1.15, 0.9)],
+    "triangle-down": [(0, 1.2), (1.15, -0.9), (-1.15, -0.9)],
+    "cross": _PLUS,
+    "x": [((x - y) * _ROOT_HALF, (x + y) * _ROOT_HALF) for x, y in _PLUS],
+}
+SWATCH_WIDTH, SWATCH_HEIGHT = 40, 16
+
+
+def _swatch(trace: dict) -> dict:
+    """How a trace looks, as a small SVG the legend draws (``templates/results/_swatch.html``):
+    its line's colour, width and dash, and its marker (a circle, or an outline's points)."""
+    line = trace.get("line", {})
+    marker = trace.get("marker", {}) if "markers" in trace.get("mode", "") else {}
+    symbol = marker.get("symbol", "circle") if marker else None
+    cx, cy, half = SWATCH_WIDTH / 2, SWATCH_HEIGHT / 2, 4
+    points = ""
+    if symbol in MARKER_OUTLINES:
+        points = " ".join(
+            f"{cx + x * half:.2f},{cy + y * half:.2f}" for x, y in MARKER_OUTLINES[symbol]
+        )
+    return {
+        "colour": line.get("color", PREVIOUS_COLOUR),
+        "width": line.get("width", 2),
+        "dash": _svg_dash(line.get("dash")),
+        "symbol": symbol,
+        "points": points,
+        "fill": trace.get("fill") == "toself",
+        "fillcolor": trace.get("fillcolor", ""),
+    }
+
+
+def radar_legend(chart: dict) -> list[dict]:
+    """The group radar's key, one entry per trace in the order drawn (the band rings first): its
+    name, its row key (``meta``; a team's entry is shown while its trace is) and its swatch. The
+    page shows it beside the chart, so that five teams on the chart can be told apart, and the
+    swatch carries colour, dash and marker alike."""
+    entries = []
+    for trace in chart.get("data", []):
+        entries.append(
+            {
+                "name": trace["name"],
+                "key": trace.get("meta", ""),
+                "team": str(trace.get("meta", "")).startswith("team:"),
+                "on": trace.get("visible", True) is True,
+                **_swatch(trace),
+            }
+        )
+    return entries
 
 
 def distribution_series(figures: RoundFigures, number: int) -> list[list[float]]:

@@ -16,15 +16,16 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from assessments.charts import COLLABORATION_COLOUR, PREVIOUS_COLOUR, TEAM_COLOURS
+from assessments.charts import COLLABORATION_COLOUR, PREVIOUS_COLOUR, SERIES_DASHES, TEAM_COLOURS
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 GRID = "#adb5bd"
 TEXT = "#212529"
 MUTED = "#495057"
 RING = "#6c757d"  # the band rings, as on the page: lighter and thinner than any series
-# SVG dash patterns, from solid; a series' dash and marker both follow its index.
-DASHES = ["", "6 4", "2 3", "8 3 2 3", "12 4", "1 5"]
+# SVG dash patterns, from solid (the pages' charts use the same); a series' dash and marker both
+# follow its index.
+DASHES = SERIES_DASHES
 MARKERS = ["circle", "square", "diamond", "triangle", "cross", "triangle-down"]
 # An average character of DejaVu Sans is about 0.6 em wide: enough to keep labels in the frame.
 CHAR_WIDTH = 0.6

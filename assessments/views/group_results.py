@@ -53,11 +53,11 @@ def _page(access: Access, round_id: int, request: HttpRequest) -> GroupResultsPa
     return group_results_page(round_of(access, round_id), request.user)
 
 
-def _radar(page: GroupResultsPage, shown_keys: set[str]) -> tuple[dict, list]:
+def _radar(page: GroupResultsPage, shown_keys: set[str]) -> tuple[dict, list, list]:
     """The radar with the team traces named for this page (names or Team A, B, …) and shown as
-    the facilitator chose (the form works without JavaScript). Returns (chart, toggles)."""
+    the facilitator chose (the form works without JavaScript). Returns (chart, toggles, legend)."""
     if not page.figures.shown:
-        return {}, []
+        return {}, [], []
     previous = page.previous.values if page.previous else None
     chart = charts.group_radar(page.figures, previous, shown=shown_keys)
     toggles = [
@@ -65,7 +65,7 @@ def _radar(page: GroupResultsPage, shown_keys: set[str]) -> tuple[dict, list]:
         for i, trace in enumerate(chart["data"])
         if str(trace.get("meta", "")).startswith("team:")
     ]
-    return chart, toggles
+    return chart, toggles, charts.radar_legend(chart)
 
 
 @dataclass
@@ -73,7 +73,6 @@ class ChartRow:
     characteristic: object
     total: group_results.Figure
     previous: float | None
-    teams: list[group_results.Figure]
     once: group_results.EachTeamOnce | None = None  # the mean with every team counting once
 
 
@@ -82,14 +81,22 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
     page = _page(access, round_id, request)
     figures = page.figures
     chosen = set(request.GET.getlist("show"))
-    radar, toggles = _radar(page, chosen)
+    radar, toggles, legend = _radar(page, chosen)
     team_rows = [
         row
         for row in figures.teams.rows
         if any(row.figures[c.number].shown for c in figures.characteristics)
     ]
-    team_columns = [
-        {"key": row.key, "label": row.label, "on": row.key in chosen} for row in team_rows
+    # The teams on the chart, a row each (their figures by characteristic): the table keeps to
+    # the width of the screen however many teams are chosen.
+    team_table = [
+        {
+            "key": row.key,
+            "label": row.label,
+            "on": row.key in chosen,
+            "figures": [row.figures[c.number] for c in figures.characteristics],
+        }
+        for row in team_rows
     ]
     previous = page.previous.values if page.previous else {}
     chart_rows = [
@@ -97,10 +104,6 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             characteristic=c,
             total=figures.total[c.number],
             previous=previous.get(c.number),
-            teams=[
-                {"key": row.key, "on": row.key in chosen, "figure": row.figures[c.number]}
-                for row in team_rows
-            ],
             once=group_results.each_team_once(figures, c.number),
         )
         for c in page.characteristics
@@ -130,8 +133,10 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             page,
             radar=radar,
             toggles=toggles,
+            legend=legend,
             chart_rows=chart_rows,
-            team_columns=team_columns,
+            team_table=team_table,
+            teams_on=any(team["on"] for team in team_table),
             cards=plan.priorities,
             strength_cards=plan.strengths,
             in_priority_band=plan.in_priority_band,

@@ -2,9 +2,11 @@
    server by assessments/charts.py). Every chart has a table with the same numbers beside it, so
    without JavaScript nothing is lost. No inline script: the CSP holds.
 
-   Team overlays: the checkboxes of a form[data-chart] switch traces, and the table columns
-   marked data-series with the same key, on and off at once (the form's button does the same
-   without JavaScript, by reloading the page). */
+   Team overlays: the checkboxes of a form[data-chart] switch traces, and the table rows and key
+   entries marked data-series with the same key, on and off at once; the teams' table
+   ([data-series-any]) shows while any team is on (the form's button does the same without
+   JavaScript, by reloading the page). A chart's key (.chart-legend in its figure) shows once the
+   chart is drawn: without JavaScript there is no chart to key. */
 (function () {
   "use strict";
   var CONFIG = { displayModeBar: false, responsive: true };
@@ -16,6 +18,9 @@
     if (!figure || !figure.data) { return; }
     // No mode bar: its "download" button loads a blob: image, which the CSP blocks.
     window.Plotly.newPlot(holder, figure.data, figure.layout || {}, CONFIG);
+    var frame = holder.closest("figure");
+    var key = frame && frame.querySelector(".chart-legend");
+    if (key) { key.hidden = false; }
   }
 
   function wireToggles(form) {
@@ -32,6 +37,11 @@
       Array.prototype.forEach.call(
         document.querySelectorAll("[data-series]"),
         function (cell) { if (cell.getAttribute("data-series") === box.value) { cell.hidden = !box.checked; } }
+      );
+      var anyOn = form.querySelector("input[data-trace]:checked") !== null;
+      Array.prototype.forEach.call(
+        document.querySelectorAll("[data-series-any]"),
+        function (block) { block.hidden = !anyOn; }
       );
       // Keep the address in step, so that a reload or a shared link shows the same.
       var params = new URLSearchParams(new FormData(form));

@@ -195,7 +195,16 @@ def test_team_overlays_switch_on_without_javascript(open_round, fred):
         "Community Services": "legendonly",
         "Social Care": "legendonly",
     }
-    assert f'<th scope="col" data-series="team:{acute.pk}">Acute Trust</th>' in html
+    # The teams' table has a row per team (hidden unless on the chart), and the chart's key an
+    # entry for each team on it.
+    others = [t for t in teams(open_round) if t != acute]
+    assert f'<tr data-series="team:{acute.pk}">' in html
+    assert all(f'<tr data-series="team:{t.pk}" hidden>' in html for t in others)
+    assert f'<li data-series="team:{acute.pk}">' in html
+    assert all(f'<li data-series="team:{t.pk}" hidden>' in html for t in others)
+    assert '<div class="col-12" data-series-any>' in html  # shown: a team is on
+    without = signed_in(fred).get(url("results_overview", open_round)).content.decode()
+    assert '<div class="col-12" data-series-any hidden>' in without
 
 
 def test_teams_as_letters_stick_for_that_user_and_round(open_round, fred, vera):

@@ -207,7 +207,8 @@ def team_keys(figure: dict) -> dict[str, str]:
 
 
 def series_cells_state(page: Page, key: str) -> list[bool]:
-    """For each table cell of the team's column ([data-series]): is it shown?"""
+    """For each element of the team ([data-series]: its entry in the chart's key and its row of
+    the teams' table): is it shown?"""
     return page.evaluate(
         """key => [...document.querySelectorAll('[data-series]')]
             .filter(c => c.getAttribute('data-series') === key)
@@ -445,7 +446,8 @@ def test_team_overlays_switch_on_and_off_by_keyboard(page: Page, live_server, re
         pytest.fail("Tab never reached the Community Services checkbox")
     expect(box).to_be_focused()
     assert trace_visible(page, key) == "legendonly"
-    assert series_cells_state(page, key) == [False] * 9  # header and 8 rows
+    assert series_cells_state(page, key) == [False] * 2  # its key entry and its table row
+    expect(page.locator("[data-series-any]")).to_be_hidden()  # no team on: no teams' table
 
     page.keyboard.press("Space")
     expect(box).to_be_checked()
@@ -453,9 +455,13 @@ def test_team_overlays_switch_on_and_off_by_keyboard(page: Page, live_server, re
         "key => document.getElementById('radar').data.find(t => t.meta === key).visible === true",
         arg=key,
     )
-    assert series_cells_state(page, key) == [True] * 9
-    header = page.locator(f"table.results-table thead th[data-series='{key}']")
+    assert series_cells_state(page, key) == [True] * 2
+    header = page.locator(f"table.teams-table tr[data-series='{key}'] th")
     expect(header).to_have_text("Community Services")
+    expect(page.locator(f".chart-legend li[data-series='{key}']")).to_have_text(
+        "Community Services"
+    )
+    expect(page.locator("[data-series-any]")).to_be_visible()
     # The other teams stay off, and the address keeps the choice.
     for name, other in team_keys(json_figure(page, "radar-figure")).items():
         if other != key:
@@ -470,8 +476,9 @@ def test_team_overlays_switch_on_and_off_by_keyboard(page: Page, live_server, re
         " === 'legendonly'",
         arg=key,
     )
-    assert series_cells_state(page, key) == [False] * 9
+    assert series_cells_state(page, key) == [False] * 2
     expect(header).to_be_hidden()
+    expect(page.locator("[data-series-any]")).to_be_hidden()
 
 
 # --- 4. Without JavaScript ------------------------------------------------------------------
@@ -488,13 +495,15 @@ def test_overview_and_heatmap_work_without_javascript(
         sign_in(page, live_server)
         urls = pages_of(live_server, results_round)
         page.goto(urls["overview"])
-        table = page.get_by_role("table", name=re.compile("^Mean score .* by characteristic"))
+        table = page.get_by_role("table", name=re.compile(r"^Mean score \(1–5\) by characteristic"))
         expect(table).to_be_visible()
         expect(table.locator("tbody tr")).to_have_count(8)
         expect(page.locator("#radar svg")).to_have_count(0)  # no chart: the table says it all
+        expect(page.locator(".chart-legend")).to_be_hidden()  # and no key to a chart
+        teams_table = page.locator("table.teams-table")
+        expect(teams_table).to_be_hidden()  # no team chosen yet
         for name in TEAMS:
             expect(page.get_by_role("checkbox", name=name)).to_be_visible()
-            expect(table.get_by_role("columnheader", name=name)).to_be_hidden()
         button = page.get_by_role("button", name="Update the chart and table")
         expect(button).to_be_visible()
 
@@ -502,12 +511,14 @@ def test_overview_and_heatmap_work_without_javascript(
         button.click()
         page.wait_for_url(re.compile(r"[?&]show=team%3A\d+"))
         expect(page.get_by_role("checkbox", name="Acute Trust")).to_be_checked()
-        expect(table.get_by_role("columnheader", name="Acute Trust")).to_be_visible()
-        governance = table.locator("tbody tr").nth(GOVERNANCE - 1)
-        expect(governance.locator("td[data-series]:visible")).to_have_count(1)
-        expect(governance.locator("td[data-series]:visible")).to_contain_text("5.00")
+        expect(teams_table).to_be_visible()
+        expect(teams_table.get_by_role("rowheader", name="Acute Trust")).to_be_visible()
+        expect(teams_table.locator("tbody tr:visible")).to_have_count(1)
+        acute = teams_table.locator("tbody tr:visible td")
+        expect(acute).to_have_count(8)
+        expect(acute.nth(GOVERNANCE - 1)).to_contain_text("5.00")
         for name in TEAMS[1:]:
-            expect(table.get_by_role("columnheader", name=name)).to_be_hidden()
+            expect(teams_table.get_by_role("rowheader", name=name)).to_be_hidden()
 
         # The heatmap sorts by its column links.
         page.goto(urls["heatmap"])
