@@ -61,6 +61,50 @@ class Figure:
     def mean(self) -> Fraction | None:
         return self.result.mean if self.result else None
 
+    @property
+    def heat_step(self) -> int | None:
+        """The heatmap's colour step of a shown figure (``heat_step``), else None."""
+        return heat_step(self.result.mean) if self.shown else None
+
+
+# --- The heatmap's colour scale -----------------------------------------------------------------
+#
+# A sequential scale of equal steps over 1–5 (static/css/app.css colours them, one hue from light
+# to dark, each with a text colour of at least 4.5:1 on it). The step follows the mean as printed,
+# so that two cells showing the same number have the same colour, and a higher one never a
+# lighter colour. The band is in words in every cell: the colour only helps the eye.
+
+HEAT_LOW, HEAT_HIGH = Decimal(1), Decimal(5)
+HEAT_STEP_WIDTH = Decimal("0.5")
+HEAT_STEPS = int((HEAT_HIGH - HEAT_LOW) / HEAT_STEP_WIDTH)
+
+
+@dataclass(frozen=True)
+class HeatStep:
+    step: int
+    low: Decimal  # the lowest mean shown in this step
+    high: Decimal  # the highest
+
+
+def heat_step(mean: Fraction | float) -> int:
+    """The step (1 to ``HEAT_STEPS``) of a 1–5 mean, as printed (two decimals): 1.00–1.49 is 1,
+    1.50–1.99 is 2, …, 4.50–5.00 the last."""
+    shown = min(max(scoring.shown(mean), HEAT_LOW), HEAT_HIGH)
+    return min(int((shown - HEAT_LOW) / HEAT_STEP_WIDTH) + 1, HEAT_STEPS)
+
+
+_CENT = Decimal("0.01")
+HEAT_SCALE = tuple(
+    HeatStep(
+        step,
+        (HEAT_LOW + HEAT_STEP_WIDTH * (step - 1)).quantize(_CENT),
+        (HEAT_HIGH if step == HEAT_STEPS else HEAT_LOW + HEAT_STEP_WIDTH * step - _CENT).quantize(
+            _CENT
+        ),
+    )
+    for step in range(1, HEAT_STEPS + 1)
+)
+
 
 @dataclass
 class GroupRow:
@@ -98,6 +142,11 @@ class RoundFigures:
     @property
     def shown(self) -> bool:
         return disclosure.may_show(self.responses, self.k)
+
+    @property
+    def heat_scale(self) -> tuple[HeatStep, ...]:
+        """The heatmap's colour steps, for its key."""
+        return HEAT_SCALE
 
     def characteristic(self, number: int) -> CharacteristicInfo:
         return next(c for c in self.characteristics if c.number == number)
