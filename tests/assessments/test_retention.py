@@ -139,3 +139,22 @@ def test_dry_run_counts_and_deletes_nothing(closed_round_with_data):
     assert output.startswith("Would delete 2 response(s) of rounds closed before 01 February 2026")
     assert Response.objects.filter(round=round).count() == 2
     assert IndividualLink.objects.filter(round=round).count() == 2
+
+
+def test_a_dry_run_says_what_it_would_erase_and_erases_nothing(closed_round_with_data, settings):
+    round, _, _ = closed_round_with_data
+    settings.INVITATION_EMAIL_RETENTION_DAYS = 30
+    # Past the addresses' 30 days, long before the responses' 36 months.
+    with _at(date(2026, 3, 15)):
+        output = _run("--dry-run")
+    assert "would erase 2 invitee e-mail address(es)" in output
+    assert "erased" not in output and "Deleted" not in output
+    assert sorted(round.individual_links.values_list("email", flat=True)) == [
+        "a@example.org",
+        "b@example.org",
+    ]
+    with _at(date(2026, 3, 15)):
+        output = _run()
+    assert output.startswith("Deleted 0 response(s)")
+    assert "erased 2 invitee e-mail address(es)" in output and "would" not in output
+    assert set(round.individual_links.values_list("email", flat=True)) == {""}

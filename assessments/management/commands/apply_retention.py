@@ -20,10 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         report = retention_apply(today=timezone.localdate(), dry_run=dry_run)
-        verb = "Would delete" if dry_run else "Deleted"
+        # A dry run changes nothing, and says so in every verb.
+        delete, erase = ("Would delete", "would erase") if dry_run else ("Deleted", "erased")
         self.stdout.write(
-            f"{verb} {report.responses} response(s) of rounds closed before "
+            f"{delete} {report.responses} response(s) of rounds closed before "
             f"{report.expired_before:%d %B %Y}, {report.drafts} abandoned draft(s) and "
-            f"{report.links} personal invitation link(s); {report.addresses} invitee e-mail "
-            "address(es) erased."
+            f"{report.links} personal invitation link(s); {erase} {report.addresses} invitee "
+            "e-mail address(es)."
         )
