@@ -319,6 +319,12 @@ class RoundForm(StoredObjectForm):
         editing = self.instance.pk is not None
         field = self.fields["framework_version"]
         field.queryset = version_choices(self.instance.framework_version_id if editing else None)
+        # A post without these (a page loaded before they existed, a script) keeps what is
+        # stored, or the defaults, rather than failing on fields it never showed; a field
+        # posted blank is still required.
+        for name in ("reminder_schedule", "expected_response_rate"):
+            if self.is_bound and name not in self.data:
+                self.fields[name].required = False
         answered = editing and self.instance.responses.exists()
         # The stored k, read before validation writes the posted one onto the instance.
         self.k_floor = self.instance.min_group_size if answered else None
@@ -329,6 +335,13 @@ class RoundForm(StoredObjectForm):
                 f"Partners have answered on the promise that no figure shows fewer than "
                 f"{self.k_floor} people: it can be raised, not lowered."
             )
+
+    def clean_reminder_schedule(self):
+        return self.cleaned_data["reminder_schedule"] or self.instance.reminder_schedule
+
+    def clean_expected_response_rate(self):
+        rate = self.cleaned_data["expected_response_rate"]
+        return self.instance.expected_response_rate if rate is None else rate
 
     def clean_min_group_size(self):
         value = self.cleaned_data["min_group_size"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -286,6 +288,26 @@ class RoundQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
+class ReminderSchedule(models.TextChoices):
+    """When a round's personal invitees who have not answered are reminded, by days before the
+    round closes (``Round.reminder_dates``). The days of each choice are ``REMINDER_DAYS``."""
+
+    WEEK_AND_TWO_DAYS = "7,2", "A week and two days before the round closes"
+    TWO_WEEKS_WEEK_AND_TWO_DAYS = "14,7,2", "Two weeks, a week and two days before it closes"
+    WEEK = "7", "A week before it closes"
+    TWO_DAYS = "2", "Two days before it closes"
+    NONE = "none", "No automatic reminders"
+
+
+REMINDER_DAYS: dict[str, tuple[int, ...]] = {
+    ReminderSchedule.WEEK_AND_TWO_DAYS: (7, 2),
+    ReminderSchedule.TWO_WEEKS_WEEK_AND_TWO_DAYS: (14, 7, 2),
+    ReminderSchedule.WEEK: (7,),
+    ReminderSchedule.TWO_DAYS: (2,),
+    ReminderSchedule.NONE: (),
+}
+
+
 class Round(models.Model):
     """One assessment cycle of a collaboration."""
 
@@ -316,6 +338,19 @@ class Round(models.Model):
     opened_on = models.DateField(null=True, blank=True, editable=False)
     # Reminders to personal invitees go out at most once a day per round.
     last_reminder_on = models.DateField(null=True, blank=True, editable=False)
+    reminder_schedule = models.CharField(
+        "automatic reminders",
+        max_length=10,
+        choices=ReminderSchedule.choices,
+        default=ReminderSchedule.WEEK_AND_TWO_DAYS,
+        help_text="Sent by e-mail to personal invitees who have not answered yet.",
+    )
+    expected_response_rate = models.PositiveSmallIntegerField(
+        "expected response rate (%)",
+        default=60,
+        help_text="Teams not known to have this share of their headcount answering (without "
+        "a headcount: the minimum group size) are listed on the tracking page to chase up.",
+    )
     value_modes = models.ManyToManyField(
         ValueMode,
         blank=True,
@@ -339,6 +374,14 @@ class Round(models.Model):
                 condition=Q(status__in=["draft", "open", "closed"]), name="round_status_valid"
             ),
             one_line_constraint("title", "round_title_one_line"),
+            models.CheckConstraint(
+                condition=Q(reminder_schedule__in=ReminderSchedule.values),
+                name="round_reminder_schedule_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_response_rate__gte=1, expected_response_rate__lte=100),
+                name="round_expected_response_rate_1_to_100",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -407,3 +450,34 @@ class Round(models.Model):
     @property
     def is_accepting(self) -> bool:
         return self.availability == "open"
+
+    def reminder_dates(self) -> list[date]:
+        """The days automatic reminders are due, earliest first: read from the closing date
+        each time, so moving the closing date moves them."""
+        return sorted(
+            self.closes_on - timedelta(days=days)
+            for days in REMINDER_DAYS.get(self.reminder_schedule, ())
+        )
+
+    def reminder_due(self, today: date) -> bool:
+        """Is an automatic reminder due on ``today``? Only on a scheduled day while the round
+        accepts responses (open, between its opening and closing days), and not if a reminder
+        already went out that day. A day missed (no worker, no cron) is not made up later: a
+        reminder a day late could land after people were told the round closes in two days."""
+        return (
+            self.status == self.Status.OPEN
+            and self.opens_on <= today <= self.closes_on
+            and today in self.reminder_dates()
+            and self.last_reminder_on != today
+        )
+
+    def next_reminder_on(self, today: date) -> date | None:
+        """The next day an automatic reminder is due (today included), or None."""
+        if self.status == self.Status.CLOSED:
+            return None
+        upcoming = [
+            day
+            for day in self.reminder_dates()
+            if day >= max(today, self.opens_on) and self.last_reminder_on != day
+        ]
+        return upcoming[0] if upcoming else None

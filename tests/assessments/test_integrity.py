@@ -25,6 +25,8 @@ def _round_post_data(round, **changes):
         "closes_on": round.closes_on.isoformat(),
         "status": round.status,
         "min_group_size": round.min_group_size,
+        "reminder_schedule": round.reminder_schedule,
+        "expected_response_rate": round.expected_response_rate,
         "team_links-TOTAL_FORMS": 0,
         "team_links-INITIAL_FORMS": 0,
     }
