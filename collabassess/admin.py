@@ -1,8 +1,11 @@
-"""Project-wide admin settings, and django-axes' screens made to follow the project's rules."""
+"""Project-wide admin settings, and django-axes' and the accounts' screens made to follow the
+project's rules."""
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 admin.site.site_header = "CollabAssess administration"
 admin.site.site_title = "CollabAssess admin"
@@ -21,3 +24,15 @@ class ThrottleAttemptAdmin(AccessAttemptAdmin):
 
 admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, ThrottleAttemptAdmin)
+
+
+class AccountAdmin(UserAdmin):
+    """Django's user screens, with the sign-in dates shown, not edited: they are facts the site
+    records, and Django's date-and-time pair of inputs has no label for either input (axe:
+    label), which a read-only field does not need."""
+
+    readonly_fields = ["last_login", "date_joined"]
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AccountAdmin)
