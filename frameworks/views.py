@@ -79,8 +79,17 @@ def _framework_context(version: FrameworkVersion) -> dict:
 
 @require_safe
 def sources(request: HttpRequest) -> HttpResponse:
+    # Local adaptations shown publicly are credited here too: to whoever adapted them, with
+    # the publisher credited for the original only.
+    adaptations = (
+        FrameworkVersion.objects.filter(
+            provenance=FrameworkVersion.Provenance.LOCAL, status__in=VISIBLE
+        )
+        .select_related("framework", "source", "adapted_from")
+        .order_by("framework__name", "number")
+    )
     return render(
         request,
         "frameworks/sources.html",
-        {"sources": Source.objects.prefetch_related("resources")},
+        {"sources": Source.objects.prefetch_related("resources"), "adaptations": adaptations},
     )

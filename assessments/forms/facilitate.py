@@ -40,14 +40,18 @@ CSV_MAX_BYTES = 1_000_000
 
 def version_choices(current_id: int | None = None):
     """Published editions, and the one already in use (which may since have been retired)."""
+    # A local adaptation's label reads its original and its source: one query for all choices.
     return FrameworkVersion.objects.filter(
         Q(status=FrameworkVersion.Status.PUBLISHED) | Q(pk=current_id)
-    ).select_related("framework")
+    ).select_related("framework", "source", "adapted_from")
 
 
 class VersionField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         status = "" if obj.status == FrameworkVersion.Status.PUBLISHED else " (retired)"
+        if obj.is_local:
+            # Never "edition 3" for an edition adapted here: the publisher's is the original.
+            return f"{obj.framework.name}, {obj.edition_label} ({obj.adaptation}){status}"
         return f"{obj.framework.name}, edition {obj.number}{status}"
 
 

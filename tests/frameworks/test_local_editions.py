@@ -444,6 +444,18 @@ def test_partners_facilitators_and_reports_credit_a_local_edition_as_adapted(
     ]
     for page in pages:
         assert f"Local adaptation no. 3 of Edition 2 ({ADAPTED})" in page.text
+    characteristic = client.get(
+        reverse("results_characteristic", args=[round.collaboration_id, round.pk, 1])
+    )
+    assert (
+        "adapted locally, not Kaleidoscope Health &amp; Care’s own edition" in characteristic.text
+    )
+    pages.append(characteristic)
+    # Choosing the edition of a new round.
+    new_round = client.get(reverse("facilitate_round_new", args=[round.collaboration_id]))
+    assert f"Local adaptation no. 3 of Edition 2 ({ADAPTED})" in new_round.text
+    assert "effective collaborations, edition 2</" in new_round.text
+    pages.append(new_round)
     assert client.get(reverse("results_pdf", args=[round.collaboration_id, round.pk]))
     report = reports_html.pop()
     assert f"Local adaptation no. 3 of Edition 2 ({ADAPTED})" in report
@@ -456,3 +468,14 @@ def test_the_publishers_edition_is_credited_as_before(anon_client, open_round, t
     landing = anon_client.get(reverse("invitation", args=[team_link.token]), follow=True)
     assert "(edition 2)" in landing.text
     assert "adapted locally" not in landing.text
+
+
+def test_the_sources_page_credits_local_adaptations_to_whoever_adapted_them(anon_client, content):
+    url = reverse("sources")
+    assert "Adapted locally on this site" not in anon_client.get(url).text
+    local_edition(content, publish=False)
+    assert "Adapted locally on this site" not in anon_client.get(url).text  # drafts are not public
+    version_publish(version=FrameworkVersion.objects.get(number=3))
+    html = anon_client.get(url).text
+    assert "Adapted locally on this site" in html
+    assert f"Local adaptation no. 3 of Edition 2</a>: {ADAPTED}." in html
