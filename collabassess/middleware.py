@@ -14,6 +14,30 @@ class CommonMiddleware(DjangoCommonMiddleware):
         return super().should_redirect_with_slash(request)
 
 
+class NoStoreWhenSignedInMiddleware:
+    """What a signed-in person is shown is never kept by their browser or a proxy
+    (``Cache-Control: no-store``), whichever view drew it: Django's own account pages (changing
+    the password) and the admin's password pages send no such header themselves.
+
+    It goes above the session middleware, so that it sees the response as that leaves it: a
+    response that read the session varies on the cookie. One that did not cannot show who is
+    signed in, and is left as it is; this also keeps strangers' responses from loading a session
+    they never sent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import add_never_cache_headers, has_vary_header
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if has_vary_header(response, "Cookie") and user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
 class RequestSanityMiddleware:
     """Refuse, with a 400 and a clear page, requests that no browser sends and that would
     otherwise reach the views and end in a 500.

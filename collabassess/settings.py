@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "collabassess.middleware.RequestSanityMiddleware",
+    # Above the session middleware: it sees whether a response read the session.
+    "collabassess.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "collabassess.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -169,3 +169,62 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
         assert_no_inline_code(response, url)
         seen += response.status_code == 200
     assert seen >= 15
+
+
+def _signed_in_urls(olive, collaboration, team_link):
+    """Every page a signed-in person can open: each URL pattern, and the facilitator pages with
+    an owner's ids."""
+    from django.urls import reverse
+
+    from assessments.models import Membership
+    from tests.assessments.test_facilitate_access import EXPECTED, _action, _params
+
+    values = {
+        "collaboration_id": collaboration.pk,
+        "round_id": team_link.round_id,
+        "team_id": team_link.team_id,
+        "membership_id": Membership.objects.get(user=olive).pk,
+        "action_id": _action(collaboration, olive).pk,
+        "number": 1,
+    }
+    facilitator = [
+        reverse(name, kwargs={key: values[key] for key in _params(name)}) for name in EXPECTED
+    ]
+    return sorted(set(all_urls()) | set(facilitator))
+
+
+def test_no_page_a_signed_in_person_opens_is_stored(ada, olive, collaboration, team_link):
+    """What a signed-in person sees is never kept by the browser or a proxy (``no-store``):
+    their collaborations, results, members, the admin, their account pages (changing the
+    password), the public pages that show who is signed in, whatever view draws them. A
+    response that never read the session (it does not vary on the cookie) cannot show who is
+    signed in: only redirects, error answers and the health checks (no-store too) are such."""
+    from django.utils.cache import has_vary_header
+
+    from assessments.models import Membership
+    from tests.conftest import signed_in
+
+    Membership.objects.create(user=ada, collaboration=collaboration, role="owner")
+    urls = _signed_in_urls(olive, collaboration, team_link)
+    account_pages = ["/accounts/password_change/", "/accounts/password_change/done/"]
+    assert set(account_pages) <= set(urls)
+    stored, personal = [], 0
+    for client in (signed_in(ada), signed_in(olive)):
+        for url in urls:
+            response = client.get(url)
+            no_store = "no-store" in response.get("Cache-Control", "")
+            if has_vary_header(response, "Cookie"):
+                personal += 1
+            elif response.status_code != 200:
+                continue
+            if not no_store:
+                stored.append((url, response.status_code, response.get("Cache-Control")))
+    assert not stored, "\n".join(map(str, stored))
+    assert personal > 150
+    for client, pages in [
+        (signed_in(olive), account_pages),
+        (signed_in(ada), [*account_pages, "/admin/password_change/"]),
+    ]:
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200 and "no-store" in response["Cache-Control"], url
