@@ -141,7 +141,10 @@ def test_a_round_on_a_retired_version_can_still_be_edited_and_closed(
 
 def test_a_new_round_still_needs_a_published_version(admin_client, collaboration, content):
     draft = version_copy(version=content)
-    retired = version_publish(version=version_copy(version=content))
+    adapted = version_copy(version=content)
+    adapted.adapted_by = "Northshire ICS"  # a local adaptation is published once it says whose
+    adapted.save(update_fields=["adapted_by"])
+    retired = version_publish(version=adapted)
     version_retire(version=retired)
     for version in (draft, retired):
         response = admin_client.post(
