@@ -43,6 +43,8 @@ EXPECTED = {
     "facilitate_members": row([L, N, 200, 200, 200], [L, N, 403, 403, 400]),
     "facilitate_member": row([L, N, 403, 403, 200], [L, N, 403, 403, 400]),
     "facilitate_leave": row([L, N, 405, 405, 405], [L, N, 302, 302, 302]),
+    # Personal data requests: owners only, for their own collaboration.
+    "facilitate_subject_access": row([L, N, 403, 403, 200], [L, N, 403, 403, 400]),
     "facilitate_round_new": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
     "facilitate_round": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     "facilitate_round_edit": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
