@@ -525,3 +525,12 @@ def test_the_admin_page_is_for_staff_only(pat_world, fred):
     page = signed_in(fred).get(ADMIN_PAGE)
     assert page.status_code == 302 and page["Location"].startswith(reverse("admin:login"))
     assert Client().post(ADMIN_PAGE, {"email": PAT, "action": "export"}).status_code == 302
+
+
+def test_the_members_page_links_owners_and_only_owners_to_the_requests_page(
+    collaboration, olive, fred
+):
+    page = reverse("facilitate_members", args=[collaboration.pk])
+    target = reverse("facilitate_subject_access", args=[collaboration.pk])
+    assert f'href="{target}"' in signed_in(olive).get(page).content.decode()
+    assert target not in signed_in(fred).get(page).content.decode()
