@@ -7,11 +7,13 @@ out from the others (``assessments.disclosure``), nor anything that orders respo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from assessments import disclosure, rollups
 from assessments.access import Access, facilitator_view, round_of
@@ -25,6 +27,7 @@ class TrackingRow:
     submitted: disclosure.Cell  # live, in steps of k
     counted: disclosure.Cell  # counted in the results: exact, moves by 0 or at least k
     headcount: int | None = None
+    chase: bool = False  # an active team, which the chase-up list may name
 
     @property
     def rate(self) -> int | None:
@@ -79,6 +82,7 @@ def tracking_rows(round, teams, team_counts, group_counts, offered, snapshot_dat
                 submitted=disclosure.in_steps(counts.get(key, (0, 0))[1], k),
                 counted=counted[table][key],
                 headcount=headcount(key),
+                chase=table == "teams" and key is not None and not team_names[key].is_archived,
             )
             for key in keys
         ]
@@ -109,6 +113,52 @@ def tracking_rows(round, teams, team_counts, group_counts, offered, snapshot_dat
     }
 
 
+@dataclass
+class ChaseUp:
+    row: TrackingRow
+    expected: int
+
+
+def expected_responses(headcount: int | None, *, rate: int, k: int) -> int:
+    """How many responses a team is expected to give: the round's expected response rate of its
+    headcount, rounded up; without a headcount, k (the fewest its figures can be shown for)."""
+    return math.ceil(headcount * rate / 100) if headcount else k
+
+
+def known_at_least(row: TrackingRow) -> int:
+    """The most responses the page already says a team has surely submitted: the first count of
+    its step (none, "fewer than k": 1, "10 to 14": 10) or its count in the results, if shown."""
+    submitted = row.submitted
+    if submitted.state == disclosure.STEPS:
+        least = submitted.value
+    elif submitted.state == disclosure.FEWER_THAN_K:
+        least = 1
+    else:
+        least = 0
+    counted = row.counted.value if row.counted.shown else 0
+    return max(least, counted)
+
+
+def chase_up(rows: list[TrackingRow], *, rate: int, k: int) -> list[ChaseUp]:
+    """The active teams not known to have reached their expected responses, those with nobody
+    first, then the furthest behind.
+
+    Made only from what the team's row already shows (its submitted step, its count in the
+    results and its headcount), never from the live counts: so the list says nothing the table
+    does not, at any visit or between two (docs/privacy.md, "The chase-up list"). A team whose
+    responses are under a step may already have reached its number: the list cannot say so
+    without saying how many answered."""
+    behind = []
+    for row in rows:
+        if not row.chase:
+            continue
+        expected = expected_responses(row.headcount, rate=rate, k=k)
+        least = known_at_least(row)
+        if least < expected:
+            behind.append((least > 0, least / expected, row.label, ChaseUp(row, expected)))
+    return [item for *_order, item in sorted(behind, key=lambda entry: entry[:3])]
+
+
 @facilitator_view(methods=("GET", "HEAD"))
 def tracking(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
     """How many started and submitted, per team and per stakeholder group: the same number of
@@ -125,16 +175,18 @@ def tracking(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
     group_counts = responses.counts_by("stakeholder_group")
     offered = [code for code, _label in collaboration.offered_group_choices]
     snapshot = RoundSnapshot.objects.filter(round=round).values_list("data", flat=True).first()
+    tables = tracking_rows(round, teams, team_counts, group_counts, offered, snapshot or {})
+    k = round.min_group_size
     return render(
         request,
         "facilitate/tracking.html",
         {
             "access": access,
             "round": round,
-            "tables": tracking_rows(
-                round, teams, team_counts, group_counts, offered, snapshot or {}
-            ),
-            "k": round.min_group_size,
+            "tables": tables,
+            "chase_up": chase_up(tables["teams"], rate=round.expected_response_rate, k=k),
+            "next_reminder_on": round.next_reminder_on(timezone.localdate()),
+            "k": k,
             "invited": IndividualLink.objects.filter(round=round).count(),
         },
     )

@@ -193,6 +193,107 @@ def test_tracking_runs_the_same_queries_for_1_and_20_teams(
     with django_assert_num_queries(10):
         html = client.get(url).content.decode()
     assert _row(html, "Team 0")[:3] == ["5 to 9", "5 to 9", "5"]
-    # Teams with nobody say so, and hide nobody.
+    # Teams with nobody say so, and hide nobody; the chase-up list names them (9 headcount at
+    # 60 %: 6 expected), and Team 0 and Team 1, whose 5 to 9 may be fewer than 6.
     assert _row(html, "Team 5")[:3] == ["no responses yet"] * 3
+    assert "Team 5: no responses yet, 6 expected (60% of 9)" in _chased(html)
+    assert len(_chased(html)) == 23
     assert "Everyone: 10 to 14 started, 10 to 14 submitted, 10 counted" in _text(html)
+
+
+# --- Chasing up ----------------------------------------------------------------------------------
+
+
+def _chase_up(html: str) -> str:
+    """The chase-up section, as HTML."""
+    match = re.search(r'<section aria-labelledby="chase-heading".*?</section>', html, re.S)
+    assert match
+    return match.group(0)
+
+
+def _chased(html: str) -> list[str]:
+    items = re.findall(r"<li>(.*?)</li>", _chase_up(html), re.S)
+    return [_text(item).strip().replace(" :", ":").replace(" ,", ",") for item in items]
+
+
+def test_the_chase_up_list_names_the_teams_with_nobody_first_then_those_furthest_behind(
+    vera, links, content, open_round, collaboration
+):
+    Team.objects.filter(name="Acute Trust").update(headcount=20)  # 60 %: 12 expected
+    Team.objects.filter(name="Community Services").update(headcount=8)  # 5 expected
+    # A team archived after one of its people answered: still in the tables, never chased.
+    archived = Team.objects.create(collaboration=collaboration, name="Old Partner")
+    _submit(TeamLink.objects.create(round=open_round, team=archived), content, 1)
+    Team.objects.filter(pk=archived.pk).update(archived_on=timezone.localdate())
+    _submit(links["Acute Trust"], content, 5)
+    _submit(links["Community Services"], content, 5)
+
+    html = _tracking(signed_in(vera), open_round)
+    assert _row(html, "Old Partner")[1] == "fewer than 5"
+
+    # Social Care has nobody: it is named. Acute Trust's 5 to 9 is not known to reach 12.
+    # Community Services reached its 5 (60 % of 8); an archived team is not chased.
+    assert _chased(html) == [
+        "Social Care: no responses yet, 5 expected",
+        "Acute Trust: 5 to 9 submitted, 12 expected (60% of 20)",
+    ]
+    assert "Old Partner" not in _chase_up(html)
+    assert "Next automatic reminder: " in _text(_chase_up(html))
+
+
+def test_the_chase_up_list_says_no_more_than_the_table_whatever_the_counts_within_a_step(
+    vera, links, content, open_round
+):
+    """Privacy: the list is made from the cells the table shows, so two states that show the
+    same cells give the same list, word for word and in the same order, whichever team the
+    responses in between came from (docs/privacy.md, "The chase-up list")."""
+    Team.objects.filter(name="Acute Trust").update(headcount=20)  # 12 expected
+    _submit(links["Acute Trust"], content, 5)
+    _submit(links["Social Care"], content, 1)
+    client = signed_in(vera)
+    before = _tracking(client, open_round)
+
+    # One more from Acute Trust (6: still "5 to 9", still 5 counted: the sixth waits) and two
+    # more from Social Care (3: still "fewer than 5").
+    _submit(links["Acute Trust"], content, 1)
+    _submit(links["Social Care"], content, 2)
+    after = _tracking(client, open_round)
+
+    assert _row(before, "Acute Trust")[:3] == _row(after, "Acute Trust")[:3]
+    assert _row(before, "Social Care")[:3] == _row(after, "Social Care")[:3]
+    assert _chase_up(before) == _chase_up(after)
+    assert _chased(after) == [
+        "Community Services: no responses yet, 5 expected",
+        "Social Care: fewer than 5 submitted, 5 expected",  # at least 1 of 5
+        "Acute Trust: 5 to 9 submitted, 12 expected (60% of 20)",  # at least 5 of 12
+    ]
+
+
+def test_a_team_leaves_the_list_only_when_the_table_shows_it_reached_its_number(
+    vera, links, content, open_round
+):
+    Team.objects.filter(name="Acute Trust").update(headcount=6)  # 60 %: 4 expected
+    _submit(links["Acute Trust"], content, 4)  # reached, but the table says "fewer than 5"
+    html = _tracking(signed_in(vera), open_round)
+    assert "Acute Trust: fewer than 5 submitted, 4 expected (60% of 6)" in _chased(html)
+    _submit(links["Acute Trust"], content, 1)
+    html = _tracking(signed_in(vera), open_round)
+    assert not [item for item in _chased(html) if item.startswith("Acute Trust")]
+
+
+def test_the_expected_rate_comes_from_the_round(vera, links, content, open_round):
+    Team.objects.filter(name="Acute Trust").update(headcount=10)
+    open_round.expected_response_rate = 40  # 4 expected: 5 to 9 reaches it
+    open_round.save(update_fields=["expected_response_rate"])
+    _submit(links["Acute Trust"], content, 5)
+    html = _tracking(signed_in(vera), open_round)
+    assert not [item for item in _chased(html) if item.startswith("Acute Trust")]
+    assert "40% of their headcount" in _text(_chase_up(html))
+
+
+def test_a_closed_round_chases_nobody_and_sends_no_more_reminders(vera, links, open_round):
+    open_round.status = "closed"
+    open_round.save(update_fields=["status"])
+    section = _chase_up(_tracking(signed_in(vera), open_round))
+    assert "The round is closed" in section and "<li>" not in section
+    assert "automatic reminder" not in section

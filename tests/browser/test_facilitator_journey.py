@@ -235,11 +235,16 @@ def test_facilitator_journey(csp, context, axe_source, live_server, django_user_
     expect(page.locator(".error-summary")).to_contain_text("at least 3")
     audit.check("round form with an error", status=400)
     page.get_by_label("Minimum group size").fill("3")
+    # Automatic reminders: a week and two days before closing unless chosen otherwise.
+    expect(page.get_by_label("A week and two days before the round closes")).to_be_checked()
+    page.get_by_label("Two days before it closes", exact=True).check()
+    page.get_by_label("Expected response rate per team (%)").fill("50")
     click_and_wait(
         page, page.get_by_role("button", name="Set up the round"), re.compile(r".*/rounds/\d+/$")
     )
     round = Round.objects.get(collaboration=collaboration)
     assert (round.min_group_size, round.framework_version) == (3, content)
+    assert (round.reminder_schedule, round.expected_response_rate) == ("2", 50)
     assert round.opens_on == timezone.localdate()
     audit.check("round (planned)")
     page.get_by_role("button", name="Open the round").click()
@@ -322,6 +327,12 @@ def test_facilitator_journey(csp, context, axe_source, live_server, django_user_
     click_and_wait(page, page.get_by_role("link", name="Response tracking"), "**/tracking/")
     for name, _headcount in TEAMS:
         expect(team_row(page, name).locator("td").nth(1)).to_have_text("no responses yet")
+    # Every team is to be chased up, and the next reminder is two days before closing.
+    chase_up = page.get_by_role("region", name="Teams to chase up")
+    expect(chase_up.get_by_role("listitem")).to_have_count(len(TEAMS))
+    expect(chase_up).to_contain_text(
+        f"Next automatic reminder: {long_date(round.closes_on - timedelta(days=2))}"
+    )
     audit.check("tracking (no responses)")
     version = round.framework_version
     for name in ("Acute Trust", "Community Services"):
@@ -337,6 +348,14 @@ def test_facilitator_journey(csp, context, axe_source, live_server, django_user_
     # 3 counted of a headcount of 10.
     expect(team_row(page, "Acute Trust").locator(".rate")).to_have_text("30%")
     expect(team_row(page, "Social Care").locator("td").nth(1)).to_have_text("no responses yet")
+    # Social Care has nobody; Acute Trust's "3 to 5" is not known to reach its 5 (50 % of 10);
+    # Community Services (no headcount) has reached k.
+    expect(chase_up.get_by_role("listitem")).to_have_text(
+        [
+            re.compile(r"^Social Care: no responses yet, 3 expected$"),
+            re.compile(r"^Acute Trust: 3 to 5 submitted, 5 expected \(50% of 10\)$"),
+        ]
+    )
     audit.check("tracking")
 
     expected = {
