@@ -114,7 +114,7 @@ def test_whole_journey_then_personal_results(anon_client, team_link, content):
     html = results.content.decode()
     assert "Your results" in html and 'id="radar-data"' in html
     assert "<table" in html and "2.00" in html and "1.00" in html
-    assert "Your priorities" in html
+    assert "Things to work on" in html
 
 
 def test_resume_in_another_browser_restores_every_saved_answer(anon_client, team_link, content):
@@ -357,16 +357,55 @@ def test_a_closed_round_refuses_new_starts(anon_client, team_link):
     assert not Response.objects.exists()
 
 
-def test_the_value_page_says_whose_choice_orders_the_priorities_and_offers_not_sure(
+def _without_choices(html: str) -> str:
+    """A value page without its fieldset of choices (whose labels name every value mode)."""
+    return html[: html.index("<fieldset")] + html[html.index("</fieldset>") :]
+
+
+def test_the_value_page_asks_first_and_the_review_says_what_the_collaboration_declared(
     anon_client, team_link, content
 ):
+    """Saying the collaboration's declared purpose before asking the partner's would prime the
+    very comparison it feeds ("declared against chosen"): the question page never names it; the
+    page after it (the review) does, with the partner's own choice beside it."""
+    from frameworks.models import ValueMode
+
+    start(anon_client, team_link.token)
+    # The round recorded the collaboration's value modes when it opened (shared delivery).
+    declared = ValueMode.objects.get(slug="shared-delivery")
+    assert list(team_link.round.value_modes.all()) == [declared]
+    asked = anon_client.get(reverse("respond_value")).content.decode()
+    assert "Your collaboration said" not in asked and "said it exists" not in asked
+    assert declared.name.lower() not in _without_choices(asked).lower()
+    assert asked.count(declared.name) == 1  # its checkbox's label, like every other mode
+    chosen = ValueMode.objects.get(slug="shared-learning")
+    saved = anon_client.post(
+        reverse("respond_value"), {"value_modes": [chosen.pk], "resume": resume_token(anon_client)}
+    )
+    assert saved["Location"] == reverse("respond_review")  # the page after it
+    review = anon_client.get(reverse("respond_review")).content.decode()
+    assert (
+        "Your collaboration said its main purpose is shared delivery; you chose shared learning."
+    ) in review
+
+
+def test_without_a_declared_purpose_the_partners_choice_orders_the_priorities(
+    anon_client, team_link, content
+):
+    team_link.round.value_modes.clear()
+    start(anon_client, team_link.token)
+    asked = anon_client.get(reverse("respond_value")).content.decode()
+    assert "Your answer shapes the order of the priorities" in asked
+    review = anon_client.get(reverse("respond_review")).content.decode()
+    assert "Your collaboration said" not in review
+
+
+def test_the_value_page_offers_not_sure(anon_client, team_link, content):
     from frameworks.models import ValueMode
 
     draft = start(anon_client, team_link.token)
     url = reverse("respond_value")
     html = anon_client.get(url).content.decode()
-    # The round recorded the collaboration's value modes when it opened (shared delivery).
-    assert "Your collaboration said it exists for shared delivery" in html
     assert "I’m not sure" in html
     mode = ValueMode.objects.get(slug="shared-learning")
     both = anon_client.post(

@@ -98,8 +98,10 @@ def value_modes(request: HttpRequest, journey: Journey) -> HttpResponse:
     context = {
         **step_context(journey, VALUE),
         "modes": ValueMode.objects.all(),
-        # Whose choice orders the partner's priorities: the collaboration's, when it declared one.
-        "declared": list(journey.round.value_modes.all()),
+        # The partner's choice orders their priorities only when the collaboration declared none.
+        # What it declared is not shown here (it would prime the answer compared with it): the
+        # review page says it, after the partner has chosen.
+        "orders_priorities": not journey.round.value_modes.exists(),
     }
     initial = {"value_modes": list(journey.response.value_modes.values_list("pk", flat=True))}
     if request.method == "POST":

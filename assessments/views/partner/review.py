@@ -66,6 +66,8 @@ def check_answers(request: HttpRequest, journey: Journey) -> HttpResponse:
             "team": response.team,
             "group_label": dict(StakeholderGroup.choices).get(response.stakeholder_group, ""),
             "value_modes": list(response.value_modes.all()),
+            # Said only now, after the partner chose: asked first, it would prime their answer.
+            "declared": list(journey.round.value_modes.all()),
             "about_url": change[ABOUT],
             "value_url": change[VALUE],
         },
