@@ -206,7 +206,8 @@ class Row:
     band: str | None
     weight: float = 1.0
     suggestions: list[Suggestion] = field(default_factory=list)
-    tips: list[Indicator] = field(default_factory=list)
+    low: list[Indicator] = field(default_factory=list)  # the statements answered 3 or lower
+    tips: list[Indicator] = field(default_factory=list)  # those of them with a tip
     weighted_by: list[str] = field(default_factory=list)  # value modes that weighted it up
 
     @property
@@ -301,13 +302,15 @@ def personal_results(response: Response) -> PersonalResults:
     content = _results_content(version)
     by_number = {}
     for characteristic, stored in zip(content["characteristics"], data["rows"], strict=True):
-        low = set(stored["low"])
+        rated_low = set(stored["low"])
+        low = [i for i in characteristic.indicators.all() if i.pk in rated_low]
         by_number[characteristic.number] = Row(
             characteristic=characteristic,
             result=scoring.CharacteristicResult(**stored["result"]),
             band=stored["band"],
             weight=stored["weight"],
-            tips=[i for i in characteristic.indicators.all() if i.pk in low and hasattr(i, "tip")],
+            low=low,
+            tips=[i for i in low if hasattr(i, "tip")],
             weighted_by=[content["modes"].get(s, s) for s in stored.get("weighted_by", [])],
         )
     priorities = [by_number[n] for n in data["priorities"]]

@@ -71,7 +71,9 @@ def test_every_priority_band_characteristic_gets_its_suggestions_on_the_page(
         html,
     )
     assert sorted(priority_rows) == ["1", "2", "3", "4", "6", "8"]
-    cards = re.findall(r'<h3 class="h5" id="priority-(\d)">', html)
+    cards = re.findall(
+        r'<details class="characteristic result-fold card mb-2" id="priority-(\d)">', html
+    )
     assert sorted(cards) == sorted(priority_rows)  # none falls off
     section = html[html.index('id="strengths-heading"') :]
     strengths = Suggestion.objects.filter(
@@ -91,7 +93,7 @@ def test_when_nothing_is_a_priority_the_developing_ones_are_listed_and_said_so(
     assert not results.priorities_in_band
     assert {row.characteristic.number for row in results.priorities} == {1, 3, 6}
     html = anon_client.get(reverse("respond_results")).content.decode()
-    assert "None of your scores is in the priority band" in html
+    assert "Nothing scored low. These are in the middle" in html
 
 
 def test_a_card_says_when_the_collaborations_value_modes_weighted_it_up(
@@ -114,12 +116,12 @@ def test_a_card_says_when_the_collaborations_value_modes_weighted_it_up(
 
 
 def _cards(html: str) -> dict[int, str]:
-    """The priority cards of a results page, by characteristic number."""
+    """The priorities' folds of a results page, by characteristic number."""
     return {
         int(number): card
         for number, card in re.findall(
-            r'(?s)<article class="card mb-3 suggestion-card" aria-labelledby="priority-(\d)">'
-            r"(.*?)</article>",
+            r'(?s)<details class="characteristic result-fold card mb-2" id="priority-(\d)">'
+            r"(.*?)</details>",
             html,
         )
     }
@@ -146,11 +148,11 @@ def test_every_partner_gets_cards_with_their_own_score_and_tips(team_link, conte
         for row in page.priorities:
             card = cards[row.characteristic.number]
             score = scoring.shown(row.result.mean) if row.result.mean is not None else "–"
-            assert f"Your score: {score} out of 5." in card
+            assert f"</span> {score} out of 5</span></summary>" in card
             for indicator in row.tips:
                 assert escape(indicator.tip.text) in card
             if row.weighted_by:
-                assert "Weighted up because" in card
+                assert "It comes higher in your list because it matters most" in card
             seen.append(card)
         html = Client().get(reverse("respond_results"))  # no session: nothing to show
         assert html.status_code in (302, 404)
@@ -188,8 +190,9 @@ def test_a_priority_card_without_tips_has_no_tips_heading(team_link, content):
         assert row.band == "priority"
         cards.append(_cards(client.get(reverse("respond_results")).content.decode())[1])
     with_tips, without_tips = cards
-    assert "Statements you rated lowest" in with_tips
-    assert "Statements you rated lowest" not in without_tips
+    assert "What would help:" in with_tips
+    assert "What would help:" not in without_tips
+    assert "What you scored 3 or lower" in without_tips  # the statements, without tips
 
 
 def test_an_overall_score_needs_half_of_the_characteristics(anon_client, team_link, content):
@@ -344,3 +347,135 @@ class QuestionPageQueryCountTests(TestCase):
         client = Client()
         start(client, open_round_link(self.version, name="Q").token)
         return client
+
+
+# --- The page in plain words: a summary first, the rest folded by characteristic ------------
+
+# Words a patient or carer should not have to decode in the app's own wording (the publisher's
+# names and statements keep theirs, credited).
+JARGON = (
+    "governance",
+    "system leadership",
+    "stakeholder",
+    "steering group",
+    "executive",
+    "theory of change",
+    "convene",
+    "capabilit",
+    "boundar",
+    "characteristic",
+    "indicator",
+    "band",
+)
+GRADE_AT_MOST = 6.5  # Flesch-Kincaid grade 6.5: a reading age of about 11
+
+
+def syllables(word: str) -> int:
+    word = word.lower().strip("’'")
+    if len(word) <= 3:
+        return 1
+    word = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", word)
+    return max(1, len(re.findall(r"[aeiouy]{1,2}", re.sub(r"^y", "", word))))
+
+
+def grade(text: str) -> float:
+    """The Flesch-Kincaid grade of ``text`` (a school grade; the reading age is about 5 more)."""
+    sentences = max(1, len(re.findall(r"[.!?:]+(?:\s|$)", text)))
+    words = re.findall(r"[A-Za-z’']+", text)
+    per_word = sum(syllables(w) for w in words) / len(words)
+    return 0.39 * len(words) / sentences + 11.8 * per_word - 15.59
+
+
+def test_the_reading_grade_tells_plain_from_official():
+    assert grade("Ask who makes the decisions and how you can have a say.") < 4
+    official = (
+        "Establish governance arrangements that enable system leadership across organisational "
+        "boundaries, with accountability frameworks proportionate to the collaboration's maturity."
+    )
+    assert grade(official) > 15
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _section(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end, html.index(start))]
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_every_characteristic_has_plain_words_of_its_own(content, number):
+    from assessments.views.partner.plain_words import BY_SLUG, KEEP_IT_STRONG
+
+    for characteristic in Characteristic.objects.filter(version__number=number):
+        words = BY_SLUG.get(characteristic.slug)
+        assert words is not None, characteristic.slug
+        text = f"This is about {words.means} " + " ".join([*words.you_can, *KEEP_IT_STRONG])
+        assert grade(text) <= GRADE_AT_MOST, (characteristic.slug, grade(text))
+        for term in JARGON:
+            assert term not in f"{words.title} {text}".lower(), (characteristic.slug, term)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        VALUES,
+        {1: "1", 2: "5", 3: "2", 4: "1", 5: "4", 6: "1", 7: "5", 8: "2"},
+        dict.fromkeys(range(1, 9), "5"),
+        dict.fromkeys(range(1, 9), "1"),
+        dict.fromkeys(range(1, 9), "dk"),
+    ],
+    ids=["mixed", "five low", "all high", "all low", "no scores"],
+)
+def test_the_page_leads_with_a_plain_summary(anon_client, team_link, content, values):
+    """First a short summary in plain words: the overall score in a sentence, at most three things
+    to work on (the most in need first) and the best strength; then one fold per characteristic
+    of the priorities and strengths, closed, each leading with our plain words."""
+    draft = complete(anon_client, team_link.token, content, values=values)
+    results = personal_results(draft)
+    html = anon_client.get(reverse("respond_results")).content.decode()
+    summary = _section(html, '<section class="results-summary', "</section>")
+    assert html.index("results-summary") < html.index('id="radar"')  # before the chart
+    text = _text(summary)
+    assert grade(text) <= GRADE_AT_MOST, (grade(text), text)
+    for term in JARGON:
+        assert term not in text.lower(), term
+    linked = re.findall(r'<a href="#(priority|strength)-(\d)-more">', summary)
+    work_on = [int(n) for kind, n in linked if kind == "priority"]
+    assert work_on == [row.characteristic.number for row in results.priorities[:3]]
+    best = [int(n) for kind, n in linked if kind == "strength"]
+    assert best == [row.characteristic.number for row in results.strengths[:1]]
+    # Every priority and strength folds; closed (no "open"), reached from the summary's links.
+    folds = re.findall(
+        r'<details class="characteristic result-fold card mb-2" id="(\w+)-(\d)">', html
+    )
+    assert folds == [("priority", str(r.characteristic.number)) for r in results.priorities] + [
+        ("strength", str(r.characteristic.number)) for r in results.strengths
+    ]
+
+
+def test_a_fold_leads_with_plain_words_and_keeps_the_publishers_credited(
+    anon_client, team_link, content
+):
+    from assessments.views.partner.plain_words import BY_SLUG
+
+    values = {1: "1", 2: "5", 3: "2", 4: "1", 5: "4", 6: "1", 7: "5", 8: "2"}
+    draft = complete(anon_client, team_link.token, content, values=values)
+    results = personal_results(draft)
+    html = anon_client.get(reverse("respond_results")).content.decode()
+    cards = _cards(html)
+    for row in results.priorities:
+        card = cards[row.characteristic.number]
+        words = BY_SLUG[row.characteristic.slug]
+        what_you_could_do = _section(card, "What you could do", "</ul>")
+        assert what_you_could_do.index(escape(words.you_can[0])) > 0
+        for term in JARGON:
+            assert term not in _text(what_you_could_do).lower(), term
+        # Our plain words come first; the publisher's name and statements follow, unchanged.
+        assert card.index(escape(words.title)) < card.index(escape(row.characteristic.name))
+        assert card.index("What you could do") < card.index("Ideas for the people who run")
+        for indicator in row.low:
+            assert f"<q>{escape(indicator.text)}</q>" in card
+            assert escape(indicator.plain_english) in card
+        for suggestion in row.suggestions:
+            assert escape(suggestion.text) in card
