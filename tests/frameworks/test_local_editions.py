@@ -429,6 +429,8 @@ def test_partners_facilitators_and_reports_credit_a_local_edition_as_adapted(
     landing = anon_client.get(reverse("invitation", args=[link.token]), follow=True)
     assert f"({ADAPTED})" in landing.text
     complete(anon_client, link.token, local)
+    results = anon_client.get(reverse("respond_results"))
+    assert f"({ADAPTED})" in results.text and "(edition 3)" not in results.text
     assert anon_client.get(reverse("respond_results_pdf")).status_code == 200
     personal = reports_html.pop()
     assert f"({ADAPTED})" in personal
