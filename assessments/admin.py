@@ -202,9 +202,13 @@ class MemberInvitationAdmin(admin.ModelAdmin):
         from assessments.services.facilitate import member_invite
         from assessments.tasks import send_member_invitation
 
-        invitation = member_invite(
+        invite = member_invite(
             collaboration=obj.collaboration, email=obj.email, role=obj.role, invited_by=request.user
         )
+        invitation = invite.invitation
         obj.pk = invitation.pk
-        send_member_invitation.enqueue(invitation.pk, request.build_absolute_uri("/"))
+        # As the members page does: an address whose invitation went out moments ago is not
+        # e-mailed again.
+        if invite.send:
+            send_member_invitation.enqueue(invitation.pk, request.build_absolute_uri("/"))
         self.message_user(request, f"An invitation is on its way to {invitation.email}.")
