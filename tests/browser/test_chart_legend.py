@@ -10,10 +10,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from assessments.models import OfferedGroup, Team
+from assessments.models import OfferedGroup, Round, Team
+from assessments.services.facilitate import round_close
+from assessments.services.snapshots import results_rebuild
 from tests.assessments.results_data import submit
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.browser.test_group_results import (
@@ -40,14 +45,28 @@ def five_teams_round(open_round, collaboration):
         Team.objects.create(collaboration=collaboration, name=name)
     teams = list(Team.objects.filter(collaboration=collaboration).order_by("name"))
     assert len(teams) == 5
-    for index, team in enumerate(teams):
-        for _ in range(PER_TEAM):
-            submit(
-                open_round,
-                team=team,
-                group="partner_staff",
-                value=lambda i, index=index: 1 + (index + i.characteristic.number) % 5,
-            )
+    # A closed round before it, so that the table has its widest columns ("Previous round").
+    today = timezone.localdate()
+    earlier = Round.objects.create(
+        collaboration=collaboration,
+        framework_version=open_round.framework_version,
+        title="Spring round",
+        opens_on=today - timedelta(days=90),
+        closes_on=today + timedelta(days=1),  # open while it is answered, then dated back
+        status=Round.Status.OPEN,
+    )
+    for round in (earlier, open_round):
+        for index, team in enumerate(teams):
+            for _ in range(PER_TEAM):
+                submit(
+                    round,
+                    team=team,
+                    group="partner_staff",
+                    value=lambda i, index=index: 1 + (index + i.characteristic.number) % 5,
+                )
+    Round.objects.filter(pk=earlier.pk).update(closes_on=today - timedelta(days=60))
+    round_close(round=earlier)
+    results_rebuild(round=earlier)
     return open_round
 
 
@@ -129,7 +148,9 @@ def test_five_teams_have_a_key_and_a_table_that_fits(
             assert served[key]["r"][:-1] == next(t for t in drawn if t["key"] == key)["r"][:-1]
 
         if width == 1280:
-            # Nothing cut off: both tables fit their regions on a desktop screen.
+            # Nothing cut off: both tables fit their regions on a desktop screen, with the
+            # previous round's column too.
+            expect(page.get_by_role("columnheader", name="Previous round")).to_be_visible()
             fits = page.evaluate(
                 """() => [...document.querySelectorAll('.chart-block .table-responsive')]
                     .map(r => [r.getAttribute('aria-labelledby'), r.scrollWidth, r.clientWidth])"""
