@@ -89,13 +89,19 @@ def test_journey_fits_a_phone_screen(browser: Browser, axe_source, invitation_ur
     try:
         complete(page, invitation_url, on_page=check)
         assert page.locator("table.results-table tbody tr").count() == 8
-        # The results table's last column is on screen, not hidden in a scrolling region.
-        clipped = page.evaluate(
+        # A table wider than the phone scrolls inside its own named region, never the page
+        # (the page's own sideways scroll is checked on every page above); words and numbers are
+        # never broken to squash it (tests/browser/test_tables_phone.py).
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        loose = page.evaluate(
             """() => [...document.querySelectorAll('.table-responsive')]
-                .filter(r => r.scrollWidth > r.clientWidth + 1).map(r => r.textContent.slice(0, 40))"""
+                .filter(r => r.scrollWidth > r.clientWidth + 1)
+                .filter(r => !(r.getAttribute('role') === 'region' && r.tabIndex === 0
+                               && r.getAttribute('aria-labelledby')))
+                .map(r => r.textContent.slice(0, 40))"""
         )
-        if clipped:
-            problems.append(f"results: tables scroll sideways on a phone: {clipped}")
+        if loose:
+            problems.append(f"results: a table scrolls outside a named region: {loose}")
         # Every characteristic the table calls "Priority" has its fold of suggestions.
         priority = page.evaluate(
             """() => [...document.querySelectorAll('table.results-table tbody tr')]

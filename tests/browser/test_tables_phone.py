@@ -81,6 +81,8 @@ def check_tables(page: Page, label: str, url: str, problems: list[str]) -> int:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         page.goto(url)
+        # Folded tables (the partner's scores on a phone) are measured opened, as read.
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
         seen = page.locator("table:visible").count()
         where = f"{label} at {width} px"
         problems += [f"{where}: {p}" for p in page.evaluate(BROKEN_WORDS)]
@@ -116,7 +118,7 @@ def test_no_table_cell_breaks_a_word_or_a_number_on_a_phone(
     try:
         partner_page = partner.new_page()
         complete(partner_page, f"{live_server.url}/i/{team_link.token}/")
-        expect(partner_page.locator("table.results-table")).to_be_visible()
+        expect(partner_page.locator("table.results-table")).to_have_count(1)
         counts["partner results"] = check_tables(
             partner_page, "partner results", partner_page.url, problems
         )
