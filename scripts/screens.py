@@ -1,9 +1,11 @@
-"""Screenshots of the partner's journey at 375 px and 1280 px, for docs/screens/ (make screens).
+"""Screenshots of the partner's journey and the facilitator's results at 375 px and 1280 px, for
+docs/screens/ (make screens).
 
 Starts the app on its own SQLite database under var/screens/ (content and demo loaded), walks the
-journey in Chromium (/usr/bin/chromium, through Playwright) as a partner would, and saves one JPEG
-per page and width, then writes docs/screens/README.md listing them. The user's database is never
-touched.
+journey in Chromium (/usr/bin/chromium, through Playwright) as a partner would, then signs in as
+the demo facilitator (load_demo prints a fresh password with DEBUG on) and opens the last closed
+round's overview with all five teams on the radar, and its heatmap. Saves one JPEG per page and
+width, then writes docs/screens/README.md listing them. The user's database is never touched.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -42,23 +45,45 @@ def env() -> dict[str, str]:
     }
 
 
-def prepare(port: int) -> str:
+@dataclass
+class Demo:
+    invitation: str  # a team's invitation link of the open round
+    password: str  # the demo facilitator's, printed by load_demo with DEBUG on
+    results: str  # the last closed round's results overview (path)
+
+
+ROUND_OF_DEMO = (
+    "from assessments.demo import DEMO_NAME; from assessments.models import Round; "
+    "r = Round.objects.filter(collaboration__name=DEMO_NAME, status='closed')"
+    ".order_by('-closes_on').first(); print(r.collaboration_id, r.pk)"
+)
+
+
+def manage(*args: str) -> str:
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env(), capture_output=True, text=True
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args[:2])} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def prepare(port: int) -> Demo:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    for args in (
-        ["migrate", "--no-input", "-v0"],
-        ["load_content"],
-        ["load_demo", "--base-url", f"http://127.0.0.1:{port}"],
-    ):
-        result = subprocess.run(  # noqa: S603 (our own manage.py)
-            [PYTHON, "manage.py", *args], cwd=ROOT, env=env(), capture_output=True, text=True
-        )
-        if result.returncode:
-            sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    links = re.findall(r"http://127\.0\.0\.1:\d+/i/[\w-]+/", result.stdout)
-    if not links:
-        sys.exit("load_demo printed no invitation link")
-    return links[0]
+    manage("migrate", "--no-input", "-v0")
+    manage("load_content")
+    printed = manage("load_demo", "--base-url", f"http://127.0.0.1:{port}")
+    links = re.findall(r"http://127\.0\.0\.1:\d+/i/[\w-]+/", printed)
+    password = re.search(r"password: (\S+)", printed)
+    if not links or not password:
+        sys.exit("load_demo printed no invitation link or no facilitator password")
+    collaboration_id, round_id = manage("shell", "-c", ROUND_OF_DEMO).split()[-2:]
+    return Demo(
+        invitation=links[0],
+        password=password.group(1),
+        results=f"/facilitate/c/{collaboration_id}/rounds/{round_id}/results/",
+    )
 
 
 def answer(page, value: str) -> None:
@@ -66,8 +91,8 @@ def answer(page, value: str) -> None:
         fieldset.locator(f"input[value='{value}']").check()
 
 
-def walk(browser, width: int, invitation: str, port: int, shots: list) -> None:
-    """The journey at one width, one screenshot per page."""
+def walk(browser, width: int, demo: Demo, port: int, shots: list) -> None:
+    """The journey, then the facilitator's results, at one width: one screenshot per page."""
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
 
@@ -77,7 +102,7 @@ def walk(browser, width: int, invitation: str, port: int, shots: list) -> None:
         page.screenshot(path=str(path), full_page=True, type="jpeg", quality=55)
         shots.append((title, width, path.name))
 
-    page.goto(invitation)
+    page.goto(demo.invitation)
     shot(1, "landing", "Landing page: the Start button on the first screen")
     page.get_by_role("button", name="Start the assessment").click()
     page.get_by_label("Clinician", exact=True).check()
@@ -92,17 +117,29 @@ def walk(browser, width: int, invitation: str, port: int, shots: list) -> None:
     shot(5, "check-answers", "Check your answers, with change links")
     page.get_by_role("button", name="Submit my answers").click()
     page.wait_for_url("**/respond/results/")
-    shot(6, "results", "Your results: one 1–5 scale, every priority, what next")
+    shot(6, "results", "Your results: a short summary first, the rest folded by characteristic")
     page.goto(f"http://127.0.0.1:{port}/i/truncated-link/")
     shot(7, "not-found", "A truncated invitation link")
     page.goto(f"http://127.0.0.1:{port}/framework/")
     shot(8, "framework", "The framework page, folded")
+    page.goto(f"http://127.0.0.1:{port}/accounts/login/")
+    page.get_by_label("Username").fill("demo-facilitator")
+    page.get_by_label("Password").fill(demo.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"http://127.0.0.1:{port}{demo.results}")
+    keys = page.locator("form.team-toggles input[name=show]").evaluate_all(
+        "inputs => inputs.map(input => input.value)"
+    )
+    page.goto(f"http://127.0.0.1:{port}{demo.results}?" + "&".join(f"show={k}" for k in keys))
+    shot(9, "overview-five-teams", "Facilitator: a round's overview with five teams on the radar")
+    page.goto(f"http://127.0.0.1:{port}{demo.results}heatmap/")
+    shot(10, "heatmap", "Facilitator: the heatmap, a sequential scale with numbers and bands")
     context.close()
 
 
 def main() -> int:
     port = free_port()
-    invitation = prepare(port)
+    demo = prepare(port)
     server = subprocess.Popen(  # noqa: S603 (our own manage.py)
         [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
@@ -124,13 +161,13 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             for width in WIDTHS:
-                walk(browser, width, invitation, port, shots)
+                walk(browser, width, demo, port, shots)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
     lines = [
-        "# The partner's journey, at 375 px and 1280 px",
+        "# The partner's journey and the facilitator's results, at 375 px and 1280 px",
         "",
         "Made by `make screens` (scripts/screens.py) on the demo data: rebuild them after changing",
         "a page of the journey. Each image is the whole page.",
