@@ -257,7 +257,10 @@ def _submit_each(round, values: list, group: str = "clinician", *, k: int | None
 def _collaboration_row(page: str) -> dict[str, str]:
     """The characteristic page's "Scores by group" row for the collaboration, by column."""
     table = page[page.index('id="groups-caption"') :].split("</table>")[0]
-    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)
+    headers = [
+        re.sub(r"<[^>]+>", "", header).strip()
+        for header in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table, re.S)
+    ]
     row = table[table.index('<tr class="fw-semibold">') :].split("</tr>")[0]
     cells = [
         re.sub(r"<[^>]+>", "", cell).strip()
