@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import (
@@ -229,17 +229,45 @@ def addresses_from_text(text: str) -> list[str]:
     return entries
 
 
+NOT_CSV_TEXT = (
+    "The file must be a CSV file saved as UTF-8 text (in a spreadsheet program: "
+    "“Save as”, then “CSV UTF-8”)."
+)
+
+
 def addresses_from_csv(data: bytes) -> list[str]:
     """Addresses from an uploaded CSV: every cell with an @ in it (names and headers are left
-    out). Raises ValidationError when the file is not UTF-8 text."""
+    out). Raises ValidationError, saying what to do, for any file that is not that: not UTF-8
+    text (a spreadsheet renamed .csv, UTF-16, a picture), a cell too long for the csv module,
+    or no address at all (the wrong columns, an empty list)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("The file must be a CSV file saved as UTF-8 text.") from None
+        raise ValidationError(NOT_CSV_TEXT) from None
+    if "\x00" in text:  # no text file has one: UTF-16 without its mark, or binary
+        raise ValidationError(NOT_CSV_TEXT)
     entries = []
-    for row in csv.reader(io.StringIO(text)):
-        entries += [cell.strip() for cell in row if "@" in cell]
+    try:
+        # newline="": the csv module reads the line ends itself (a file from an old Mac ends its
+        # lines with CR alone).
+        for row in csv.reader(io.StringIO(text, newline="")):
+            entries += [cell.strip() for cell in row if "@" in cell]
+    except csv.Error:
+        # A cell longer than the csv module's limit (131,072 characters): not a list of people.
+        raise ValidationError(
+            "The file could not be read as CSV: one of its cells is far longer than an e-mail "
+            "address. Save the list of addresses as CSV UTF-8 and upload that."
+        ) from None
+    if not entries:
+        raise ValidationError(
+            "The file has no e-mail addresses in it: put them in a column of the CSV file."
+        )
     return entries
+
+
+def _shortened(entry: str, length: int = 80) -> str:
+    """An entry as the page repeats it: a pasted page of text is not echoed back whole."""
+    return entry if len(entry) <= length else entry[: length - 1] + "…"
 
 
 @transaction.atomic
@@ -251,17 +279,26 @@ def invitations_add(*, round: Round, team: Team | None, entries: list[str]) -> A
     report = AddressReport()
     if len(entries) > MAX_ADDRESSES:
         raise ValidationError(f"Add at most {MAX_ADDRESSES} addresses at a time.")
+    # Two facilitators adding one address at once would both find it new and the second insert
+    # would break the unique constraint (a 500 whose message names the address). Locking the
+    # round serialises the additions to it: the second reads the first's links once it commits
+    # and reports the address as already invited, as it would a minute later.
+    Round.objects.select_for_update().filter(pk=round.pk).get()
     existing = {
         email.lower()
         for email in round.individual_links.exclude(email="").values_list("email", flat=True)
     }
     seen: set[str] = set()
+    longest = IndividualLink._meta.get_field("email").max_length
     for entry in entries:
         address = entry.strip().lower()
         try:
             validate_email(address)
         except ValidationError:
-            report.refused.append((entry, "not a valid e-mail address"))
+            report.refused.append((_shortened(entry), "not a valid e-mail address"))
+            continue
+        if len(address) > longest:  # valid in form (up to 320), but longer than the column
+            report.refused.append((_shortened(entry), "longer than an e-mail address can be"))
             continue
         if address in seen:
             report.duplicates.append(address)
@@ -417,14 +454,24 @@ class InvitationUnusable(ValidationError):
     pass
 
 
-@transaction.atomic
-def member_invitation_accept(*, invitation: MemberInvitation, user) -> Membership:
-    """Join with the invited role (single use; a member keeps a higher role they already have)."""
+ACCOUNT_EXISTS = "An account with this e-mail address exists: sign in instead."
+
+
+def _lock_usable(invitation: MemberInvitation) -> MemberInvitation:
+    """The invitation, locked until the transaction ends: of several acceptances at once, the
+    first uses it and the others, once it commits, find it used."""
     invitation = MemberInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationUnusable("This invitation has already been used.")
     if invitation.is_expired:
         raise InvitationUnusable("This invitation has expired: ask for a new one.")
+    return invitation
+
+
+@transaction.atomic
+def member_invitation_accept(*, invitation: MemberInvitation, user) -> Membership:
+    """Join with the invited role (single use; a member keeps a higher role they already have)."""
+    invitation = _lock_usable(invitation)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     membership, created = Membership.objects.get_or_create(
@@ -439,16 +486,26 @@ def member_invitation_accept(*, invitation: MemberInvitation, user) -> Membershi
 @transaction.atomic
 def member_account_create(*, invitation: MemberInvitation, password: str, name: str = ""):
     """A new facilitator account from an invitation (the e-mail address is the user name)."""
+    # The invitation is locked before the account is made: the same form posted from several
+    # browsers at once makes one account, and the others find the invitation used.
+    invitation = _lock_usable(invitation)
     User = get_user_model()
     if User.objects.filter(username__iexact=invitation.email).exists():
-        raise InvitationUnusable("An account with this e-mail address exists: sign in instead.")
+        raise InvitationUnusable(ACCOUNT_EXISTS)
     first, _, last = name.strip().partition(" ")
-    user = User.objects.create_user(
-        username=invitation.email,
-        email=invitation.email,
-        password=password,
-        first_name=first[:150],
-        last_name=last[:150],
-    )
+    try:
+        # An account for the address made at the same moment another way (the admin): the unique
+        # user name refuses it, inside a savepoint so that the transaction goes on. The error
+        # names the address, so it is dropped here, never chained into a log.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=invitation.email,
+                email=invitation.email,
+                password=password,
+                first_name=first[:150],
+                last_name=last[:150],
+            )
+    except IntegrityError:
+        raise InvitationUnusable(ACCOUNT_EXISTS) from None
     member_invitation_accept(invitation=invitation, user=user)
     return user
