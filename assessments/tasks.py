@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import datetime, time
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -19,9 +20,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from assessments import emails
-from assessments.models import IndividualLink, MemberInvitation
+from assessments.models import IndividualLink, MemberInvitation, Round
 from assessments.models.links import SendFailure
 from assessments.models.membership import INVITATION_RESEND_AFTER
+from assessments.services import facilitate
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,38 @@ def send_reminders(link_ids: list[int], base_url: str, sent_by: int | None = Non
         )
         sent += _send_claimed(link, "reminded_on", message)
     return sent
+
+
+# Automatic reminders (``Round.reminder_schedule``) are queued for this time of their day.
+REMINDER_TIME = time(9)
+
+
+@task()
+def send_due_reminders(round_id: int, base_url: str) -> int:
+    """Send a round's automatic reminder if one is due today, and only once. Queued for each
+    reminder day when a round is saved (``reminders_schedule``) and by the daily
+    ``send_due_reminders`` command; the round is read again when this runs
+    (``services.facilitate.reminders_claim_due``), so a stale task sends nothing."""
+    link_ids = facilitate.reminders_claim_due(round_id=round_id)
+    return send_reminders.call(link_ids, base_url) if link_ids else 0
+
+
+def reminders_schedule(round: Round, base_url: str) -> int:
+    """Queue ``send_due_reminders`` for each of the round's reminder days still to come, at
+    ``REMINDER_TIME``, when the task backend can run a task later (the database backend; the
+    immediate one of development cannot: there the daily command is what sends them).
+
+    Tasks queued before an edit stay queued: each one re-reads the round when it runs, so one
+    whose day is no longer a reminder day (the closing date moved, the schedule changed) sends
+    nothing. Returns how many were queued."""
+    if not send_due_reminders.get_backend().supports_defer:
+        return 0
+    today = timezone.localdate()
+    days = [day for day in round.reminder_dates() if day >= today]
+    for day in days:
+        run_after = timezone.make_aware(datetime.combine(day, REMINDER_TIME))
+        send_due_reminders.using(run_after=run_after).enqueue(round.pk, base_url)
+    return len(days)
 
 
 @task()

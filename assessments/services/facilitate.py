@@ -16,7 +16,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from email.utils import getaddresses
 
 from django.conf import settings
@@ -317,9 +317,10 @@ class AlreadyRemindedToday(ValidationError):
 
 
 @transaction.atomic
-def reminders_claim(*, round: Round) -> list[int]:
-    """Claim today's reminder for the round; return the personal links to remind: sent, not
-    used, with an address. At most once a day per round (a conditional update decides)."""
+def reminders_claim(*, round: Round, invited_before: date | None = None) -> list[int]:
+    """Claim today's reminder for the round; return the personal links to remind: sent (before
+    ``invited_before``, if given), not used, with an address. At most once a day per round (a
+    conditional update decides)."""
     today = timezone.localdate()
     claimed = (
         Round.objects.filter(pk=round.pk)
@@ -328,12 +329,29 @@ def reminders_claim(*, round: Round) -> list[int]:
     )
     if not claimed:
         raise AlreadyRemindedToday("A reminder already went out for this round today.")
-    return list(
-        round.individual_links.filter(used=False, sent_on__isnull=False)
-        .exclude(email="")
-        .exclude(secret="")
-        .values_list("pk", flat=True)
-    )
+    links = round.individual_links.filter(used=False, sent_on__isnull=False)
+    if invited_before is not None:
+        links = links.filter(sent_on__lt=invited_before)
+    return list(links.exclude(email="").exclude(secret="").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def reminders_claim_due(*, round_id: int) -> list[int]:
+    """Claim today's automatic reminder for a round, if one is due today
+    (``Round.reminder_due``); return the personal links to remind, or none.
+
+    The round is read again here, locked, whenever this runs: since the reminder was queued its
+    closing date or schedule may have changed, it may have been closed or deleted, or another
+    run (a retry, a second worker, the daily command) may have sent today's. Someone invited
+    today is not reminded the same day."""
+    today = timezone.localdate()
+    round = Round.objects.select_for_update().filter(pk=round_id).first()
+    if round is None or not round.reminder_due(today):
+        return []
+    try:
+        return reminders_claim(round=round, invited_before=today)
+    except AlreadyRemindedToday:
+        return []
 
 
 # --- Members -------------------------------------------------------------------------------

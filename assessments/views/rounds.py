@@ -24,7 +24,7 @@ from assessments.access import Access, facilitator_view, posted, round_of
 from assessments.forms.facilitate import InvitationsForm, RoundForm
 from assessments.models import Role, TeamLink
 from assessments.services import facilitate as services
-from assessments.tasks import send_invitations, send_reminders
+from assessments.tasks import reminders_schedule, send_invitations, send_reminders
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -42,6 +42,7 @@ def round_new(request: HttpRequest, access: Access) -> HttpResponse:
         with transaction.atomic():
             round = form.save()
             services.team_links_create_for_round(round=round)
+        reminders_schedule(round, _base_url(request))
         messages.success(request, f"{round.title} is set up. Open it when you are ready.")
         return redirect("facilitate_round", collaboration.pk, round.pk)
     return render(
@@ -57,7 +58,9 @@ def round_edit(request: HttpRequest, access: Access, round_id: int) -> HttpRespo
     round = round_of(access, round_id)
     form = RoundForm(posted(request), instance=round, collaboration=access.collaboration)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        round = form.save()
+        if {"closes_on", "reminder_schedule"} & set(form.changed_data):
+            reminders_schedule(round, _base_url(request))
         messages.success(request, "Saved.")
         return redirect("facilitate_round", access.collaboration.pk, round.pk)
     return render(
