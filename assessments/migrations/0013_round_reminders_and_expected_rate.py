@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def existing_rounds_send_no_automatic_reminders(apps, schema_editor):
+    """Rounds set up before automatic reminders existed send none until their facilitator
+    chooses a schedule: their invitees were told of reminders sent by hand. New rounds get the
+    default (a week and two days before closing)."""
+    apps.get_model("assessments", "Round").objects.update(reminder_schedule="none")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0012_one_line_names_and_failed_sends"),
@@ -34,6 +41,9 @@ class Migration(migrations.Migration):
                 max_length=10,
                 verbose_name="automatic reminders",
             ),
+        ),
+        migrations.RunPython(
+            existing_rounds_send_no_automatic_reminders, migrations.RunPython.noop
         ),
         migrations.AddConstraint(
             model_name="round",

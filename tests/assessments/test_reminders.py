@@ -98,6 +98,10 @@ def test_the_facilitator_chooses_the_schedule_and_none_is_possible(fred, collabo
     assert response.status_code == 302
     round.refresh_from_db()
     assert round.reminder_schedule == ReminderSchedule.NONE and round.reminder_dates() == []
+    invitations = signed_in(fred).get(
+        reverse("facilitate_invitations", args=[collaboration.pk, round.pk])
+    )
+    assert "Automatic reminders: no automatic reminders" in invitations.content.decode()
     _invite(round, "a@example.org")
     with on(TODAY + timedelta(days=3)):
         assert "0 round(s)" in _run_command()
