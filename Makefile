@@ -81,7 +81,7 @@ bench: content
 	$(BIN)/python scripts/bench_release.py
 	$(BIN)/python scripts/bench_ratio.py $(if $(BENCH_SQLITE),--sqlite,)
 
-# Screenshots of the partner's journey at 375 and 1280 px into docs/screens/ (needs Chromium).
+# Screenshots of the partner's journey and the facilitator's results at 375 and 1280 px into docs/screens/ (needs Chromium).
 screens: install | var
 	$(BIN)/python scripts/screens.py
 
