@@ -4,17 +4,20 @@ from assessments.views import (
     accounts,
     actions,
     collaborations,
+    downloads,
     group_results,
     home,
     members,
     reports,
     rounds,
+    sharing,
     subject_access,
     teams,
     tracking,
     trends,
+    workshops,
 )
-from assessments.views.partner import entry, personal_results, questions, review
+from assessments.views.partner import entry, personal_results, questions, review, shared_results
 
 
 class TokenConverter:
@@ -36,9 +39,12 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("i/<token:token>/", entry.invitation, name="invitation"),
     path("resume/<token:token>/", entry.resume, name="respond_resume"),
-    # Anything else under /i/ or /resume/ (cut short, a character added by an e-mail client) gets
+    # A round's read-only board link (issue 20).
+    path("b/<token:token>/", sharing.board, name="board"),
+    path("b/<token:token>/updated/", sharing.board_updated, name="board_updated"),
+    # Anything else under /i/, /resume/ or /b/ (cut short, a character added by an e-mail client) gets
     # the app's help even with DEBUG on. A bare token without its slash is left to APPEND_SLASH.
-    re_path(r"^(?:i|resume)/(?![A-Za-z0-9_-]{1,100}/?$)(?P<rest>.*)$", entry.not_a_link),
+    re_path(r"^(?:i|resume|b)/(?![A-Za-z0-9_-]{1,100}/?$)(?P<rest>.*)$", entry.not_a_link),
     path("respond/", entry.landing, name="respond_landing"),
     path("respond/start/", entry.start, name="respond_start"),
     path("respond/about/", questions.about, name="respond_about"),
@@ -47,6 +53,18 @@ urlpatterns = [
     path("respond/review/", review.review, name="respond_review"),
     path("respond/results/", personal_results.results, name="respond_results"),
     path("respond/results/report.pdf", reports.personal_report, name="respond_results_pdf"),
+    # A round's results shared back (issue 20): on the partner's own link once released, and on
+    # a read-only board link.
+    path(
+        "respond/results/collaboration/",
+        shared_results.collaboration_results,
+        name="respond_collaboration_results",
+    ),
+    path(
+        "respond/results/collaboration/updated/",
+        shared_results.collaboration_results_updated,
+        name="respond_collaboration_results_updated",
+    ),
     # Joining a collaboration from an e-mailed invitation.
     path(
         "accounts/invitation/<token:token>/", accounts.member_invitation, name="member_invitation"
@@ -75,6 +93,7 @@ urlpatterns += [
     path(C + "leave/", members.leave, name="facilitate_leave"),
     path(C + "personal-data/", subject_access.subject_access, name="facilitate_subject_access"),
     path(C + "trends/", trends.trends, name="facilitate_trends"),
+    path(C + "trends/charts/<slug:chart>.<slug:fmt>", downloads.trends_chart, name="trends_chart"),
     path(C + "actions/", actions.actions, name="facilitate_actions"),
     path(C + "actions/new/", actions.action_new, name="facilitate_action_new"),
     path(C + "actions/<int:action_id>/", actions.action_detail, name="facilitate_action"),
@@ -98,4 +117,15 @@ urlpatterns += [
     path(R + "results/team-names/", group_results.team_names, name="results_team_names"),
     path(R + "results/figures.csv", group_results.export_csv, name="results_csv"),
     path(R + "results/report.pdf", reports.round_report, name="results_pdf"),
+    path(R + "results/summary.pdf", reports.round_summary, name="results_summary_pdf"),
+    path(R + "results/charts/<slug:chart>.<slug:fmt>", downloads.round_chart, name="round_chart"),
+    path(R + "sharing/", sharing.sharing, name="facilitate_sharing"),
+    path(
+        R + "sharing/links/<int:link_id>/revoke/",
+        sharing.revoke_board_link,
+        name="facilitate_board_link_revoke",
+    ),
+    path(R + "workshop/", workshops.workshop, name="facilitate_workshop"),
+    path(R + "workshop/c/<int:number>/", workshops.projector, name="workshop_characteristic"),
+    path(R + "workshop/c/<int:number>/action/", workshops.add_action, name="workshop_action"),
 ]

@@ -6,7 +6,9 @@
 - ``responses``: anonymous responses, answers and comments;
 - ``membership``: who runs a collaboration, with which role, and invitations to join;
 - ``results``: per-round rollups and the snapshot the group results pages read;
-- ``actions``: the collaboration's action plan and the history of each action.
+- ``actions``: the collaboration's action plan and the history of each action;
+- ``sharing``: a round's results released to its partners, and read-only board links;
+- ``workshops``: the consensus workshop of a round and the scores it agreed.
 """
 
 from assessments.models.actions import Action, ActionChange
@@ -28,6 +30,7 @@ from assessments.models.links import (
     TEAM_NOT_IN_COLLABORATION,
     IndividualLink,
     TeamLink,
+    board_link_token,
     link_seal_key,
     new_token,
     personal_link_token,
@@ -50,9 +53,24 @@ from assessments.models.responses import (
     Response,
     refuse_round_value_mode_change,
 )
+from assessments.models.sharing import BoardLink, ResultsRelease
 from assessments.models.snapshots import ResultsPreference, RoundRollup, RoundSnapshot
+from assessments.models.workshops import (
+    AGREEMENT_TEXT_MAX_LENGTH,
+    WORKSHOP_MAX_PARTICIPANTS,
+    WORKSHOP_MIN_PARTICIPANTS,
+    Agreement,
+    Workshop,
+)
 
 __all__ = [
+    "AGREEMENT_TEXT_MAX_LENGTH",
+    "WORKSHOP_MAX_PARTICIPANTS",
+    "WORKSHOP_MIN_PARTICIPANTS",
+    "Agreement",
+    "BoardLink",
+    "ResultsRelease",
+    "Workshop",
     "Action",
     "ActionChange",
     "CANVAS_TEXT_MAX_LENGTH",
@@ -84,6 +102,7 @@ __all__ = [
     "TeamLink",
     "link_seal_key",
     "new_token",
+    "board_link_token",
     "personal_link_token",
     "refuse_round_value_mode_change",
     "seal_resume_token",

@@ -65,6 +65,14 @@ class Action(models.Model):
         related_name="actions",
         help_text="The round whose results it was raised from.",
     )
+    workshop = models.ForeignKey(
+        "assessments.Workshop",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="The consensus workshop that agreed it, if any.",
+    )
     characteristic_number = models.PositiveSmallIntegerField()
     suggestion = models.ForeignKey(
         Suggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -101,6 +101,11 @@ def personal_link_token(secret: str) -> str:
     return _derived_token(b"personal-link:", secret)
 
 
+def board_link_token(secret: str) -> str:
+    """A board link's token (``sharing.BoardLink``), from its stored secret and SECRET_KEY."""
+    return _derived_token(b"board-link:", secret)
+
+
 TEAM_NOT_IN_COLLABORATION = "The team must belong to the round's collaboration."
 
 

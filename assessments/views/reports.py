@@ -52,3 +52,9 @@ def personal_report(request: HttpRequest, journey: Journey) -> HttpResponse:
         journey.round.collaboration.name, journey.round.title, suffix="your-results"
     )
     return _pdf(request, "reports/personal_report.html", context, filename)
+
+
+def round_summary(request, collaboration_id, round_id):  # placeholder: being built (issue 20)
+    from django.http import Http404
+
+    raise Http404("Not built yet.")
