@@ -125,11 +125,15 @@ def _previous_round(snapshot: RoundSnapshot) -> PreviousRound | None:
     )
 
 
-def group_results_page(round, user) -> GroupResultsPage:
+def group_results_page(round, user=None, *, anonymised: bool | None = None) -> GroupResultsPage:
     """The round's group results for ``user`` (a member of its collaboration), in 6 queries
     whatever the number of teams, rounds and responses, and never a write: the snapshot (with
     the previous round's, as subqueries), the characteristics and their indicators, the user's
-    preference, the teams, the offered groups."""
+    preference, the teams, the offered groups.
+
+    Surfaces without a member (results shared back, a board link) or with their own rule (a
+    workshop's shared screen) pass ``anonymised`` instead of a user: 5 queries, the same
+    figures through the same disclosure, teams named or lettered as they say."""
     # The comments can be a megabyte at 50,000 responses: only the characteristic page reads
     # them, one characteristic at a time (snapshot_comments).
     snapshot = (
@@ -139,9 +143,10 @@ def group_results_page(round, user) -> GroupResultsPage:
     )
     version = round.framework_version
     characteristics = characteristics_with_tips(version.pk)
-    anonymised = ResultsPreference.objects.filter(
-        user=user, round=round, anonymise_teams=True
-    ).exists()
+    if anonymised is None:
+        anonymised = ResultsPreference.objects.filter(
+            user=user, round=round, anonymise_teams=True
+        ).exists()
     teams = list(Team.objects.filter(collaboration_id=round.collaboration_id))
     figures = group_results.build(
         snapshot.data if snapshot else {},
