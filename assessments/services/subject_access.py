@@ -9,7 +9,7 @@ What names an address, and what erasing does to it:
 | member invitations (``MemberInvitation``) | its e-mail | deleted (its e-mailed link stops working) |
 | a facilitator account (``User``) | e-mail or user name | anonymised and switched off (admins only) |
 | memberships | the account | deleted (never a collaboration's last owner) |
-| history that records what the account did: action changes, actions created, member invitations sent, content changes | the account | the row stays, without the account ("a former member") |
+| history that records what the account did: action changes, actions created, member invitations sent, content changes, workshops opened and agreements recorded, results released or withdrawn, board links created | the account | the row stays, without the account ("a former member") |
 | actions whose owner is the address, or the account's name | the action's owner text | the owner (and the history's copies of it) becomes "(erased)" |
 | results page preferences | the account | deleted |
 | admin log entries naming the address; failed sign-ins (django-axes) | their text | the entry's name becomes "(erased)"; sign-in records deleted (admins only) |
@@ -44,12 +44,16 @@ from django.utils import timezone
 from assessments.models import (
     Action,
     ActionChange,
+    Agreement,
+    BoardLink,
     Collaboration,
     IndividualLink,
     MemberInvitation,
     Membership,
     ResultsPreference,
+    ResultsRelease,
     Role,
+    Workshop,
 )
 from frameworks.models import ContentChange
 
@@ -88,6 +92,11 @@ class _Rows:
     actions_created: QuerySet
     invitations_sent: QuerySet
     results_preferences: QuerySet
+    workshops_opened: QuerySet
+    agreements_recorded: QuerySet
+    releases_given: QuerySet
+    releases_withdrawn: QuerySet
+    board_links_created: QuerySet
     # Admins only (None for an owner): rows about the whole site, not one collaboration.
     content_changes: QuerySet | None
     admin_log_naming: QuerySet | None
@@ -162,6 +171,22 @@ def _rows(address: str, collaboration: Collaboration | None) -> _Rows:
         results_preferences=scoped(
             ResultsPreference.objects.filter(user__in=all_accounts), "round__collaboration"
         ),
+        workshops_opened=scoped(
+            Workshop.objects.filter(created_by__in=all_accounts), "round__collaboration"
+        ),
+        agreements_recorded=scoped(
+            Agreement.objects.filter(recorded_by__in=all_accounts),
+            "workshop__round__collaboration",
+        ),
+        releases_given=scoped(
+            ResultsRelease.objects.filter(released_by__in=all_accounts), "round__collaboration"
+        ),
+        releases_withdrawn=scoped(
+            ResultsRelease.objects.filter(withdrawn_by__in=all_accounts), "round__collaboration"
+        ),
+        board_links_created=scoped(
+            BoardLink.objects.filter(created_by__in=all_accounts), "round__collaboration"
+        ),
         content_changes=ContentChange.objects.filter(user__in=all_accounts) if everyone else None,
         admin_log_naming=(
             LogEntry.objects.filter(object_repr__icontains=address) if everyone else None
@@ -233,6 +258,11 @@ HISTORY_LABELS = {
     "invitations_sent": "Member invitations they sent (kept, without their name)",
     "owner_history": "History entries naming them as an action's owner",
     "results_preferences": "Their display preferences on results pages",
+    "workshops_opened": "Consensus workshops they opened (kept, without their name)",
+    "agreements_recorded": "Workshop agreements they recorded (kept, without their name)",
+    "releases_given": "Results releases they gave (kept, without their name)",
+    "releases_withdrawn": "Results releases they withdrew (kept, without their name)",
+    "board_links_created": "Board links they created (kept, without their name)",
     "content_changes": "Framework content changes they made (kept, without their name)",
     "admin_log_naming": "Admin log entries naming the address",
     "sign_ins": "Failed sign-in records for their user name",
@@ -324,6 +354,11 @@ def _history_counts(rows: _Rows) -> dict[str, int]:
         "invitations_sent": rows.invitations_sent.count(),
         "owner_history": rows.owner_history.count(),
         "results_preferences": rows.results_preferences.count(),
+        "workshops_opened": rows.workshops_opened.count(),
+        "agreements_recorded": rows.agreements_recorded.count(),
+        "releases_given": rows.releases_given.count(),
+        "releases_withdrawn": rows.releases_withdrawn.count(),
+        "board_links_created": rows.board_links_created.count(),
     }
     if rows.content_changes is not None:
         counts["content_changes"] = rows.content_changes.count()
@@ -361,6 +396,11 @@ ERASURE_LABELS = {
     "actions_created": "actions kept without their creator",
     "invitations_sent": "member invitations kept without their sender",
     "results_preferences": "results page preferences deleted",
+    "workshops_opened": "workshops kept without who opened them",
+    "agreements_recorded": "workshop agreements kept without who recorded them",
+    "releases_given": "results releases kept without who gave them",
+    "releases_withdrawn": "results releases kept without who withdrew them",
+    "board_links_created": "board links kept without who created them",
     "content_changes": "content changes kept without their name",
     "admin_log_naming": "admin log entries renamed",
     "sign_ins": "failed sign-in records deleted",
@@ -434,6 +474,11 @@ def subject_erase(*, address: str, collaboration: Collaboration | None, by) -> E
         "actions_created": rows.actions_created.update(created_by=None),
         "invitations_sent": rows.invitations_sent.update(invited_by=None),
         "results_preferences": rows.results_preferences.delete()[0],
+        "workshops_opened": rows.workshops_opened.update(created_by=None),
+        "agreements_recorded": rows.agreements_recorded.update(recorded_by=None),
+        "releases_given": rows.releases_given.update(released_by=None),
+        "releases_withdrawn": rows.releases_withdrawn.update(withdrawn_by=None),
+        "board_links_created": rows.board_links_created.update(created_by=None),
     }
     # History of an action's owner: the copies of their name go, the rows and the rest stay.
     rows.owner_history.filter(_names_q("old", rows.names)).update(old=ERASED)

@@ -26,15 +26,19 @@ from django.utils import timezone
 
 from assessments.models import (
     ActionChange,
+    Agreement,
     Answer,
+    BoardLink,
     Comment,
     IndividualLink,
     MemberInvitation,
     Membership,
     Response,
     ResultsPreference,
+    ResultsRelease,
     Round,
     RoundSnapshot,
+    Workshop,
     new_token,
     token_digest,
 )
@@ -116,6 +120,17 @@ def pat_world(collaboration, open_round, olive, fred, oscar, other_collaboration
     )
     action_update(action=action, user=olive, data={"owner": "Pat Jones"})
     ResultsPreference.objects.create(user=pat, round=open_round)
+    # Pat ran the round's workshop, recorded an agreement, released the results (Olive withdrew
+    # them) and made a board link.
+    workshop = Workshop.objects.create(round=open_round, participants=9, created_by=pat)
+    Agreement.objects.create(
+        workshop=workshop, characteristic_number=1, score=3, reasoning="Mixed", recorded_by=pat
+    )
+    now = timezone.now()
+    ResultsRelease.objects.create(
+        round=open_round, released_at=now, released_by=pat, withdrawn_at=now, withdrawn_by=olive
+    )
+    BoardLink.prepare(round=open_round, label="Board", expires_on=today, created_by=pat).save()
     # Elsewhere: Oscar's collaboration has Pat too.
     elsewhere = other_collaboration_round.collaboration
     IndividualLink.issue(round=other_collaboration_round, email=PAT)
@@ -167,6 +182,11 @@ def test_an_admin_finds_everything_held_about_the_address_whatever_its_case(pat_
         "invitations_sent": 1,
         "owner_history": 1,  # Olive made Pat Jones its owner
         "results_preferences": 1,
+        "workshops_opened": 1,
+        "agreements_recorded": 1,
+        "releases_given": 1,
+        "releases_withdrawn": 0,  # Olive withdrew them
+        "board_links_created": 1,
         "content_changes": 0,
         "admin_log_naming": 1,
         "sign_ins": 1,
@@ -212,6 +232,11 @@ def test_an_owner_finds_only_what_their_collaboration_holds(pat_world, collabora
         "invitations_sent",
         "owner_history",
         "results_preferences",
+        "workshops_opened",
+        "agreements_recorded",
+        "releases_given",
+        "releases_withdrawn",
+        "board_links_created",
     }
 
 
@@ -229,12 +254,13 @@ def test_finding_takes_the_same_queries_for_one_row_or_many(
 ):
     # The accounts with the address (then those that are members here), links, member
     # invitations, memberships, actions owned; one count each of action changes, actions
-    # created, invitations sent, owner history, preferences.
-    with django_assert_num_queries(11):
+    # created, invitations sent, owner history, preferences, workshops opened, agreements
+    # recorded, releases given and withdrawn, board links created.
+    with django_assert_num_queries(16):
         service.subject_find(address=PAT, collaboration=collaboration)
     for _ in range(6):
         member_invite(collaboration=collaboration, email=PAT, role="viewer", invited_by=None)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(16):
         held = service.subject_find(address=PAT, collaboration=collaboration)
     assert len(held.member_invitations) == 7
 
@@ -292,6 +318,14 @@ def test_an_admin_erasure_takes_the_address_and_the_account_everywhere(pat_world
     pat_world["sent_by_pat"].refresh_from_db()
     assert pat_world["sent_by_pat"].invited_by is None
     assert not ResultsPreference.objects.filter(user=pat).exists()
+    # The workshop, its agreement, the release and the board link stay, without Pat; Olive's
+    # withdrawal keeps her name.
+    assert Agreement.objects.filter(recorded_by=None).count() == 1
+    assert Workshop.objects.filter(created_by=None).count() == 1
+    release = ResultsRelease.objects.get()
+    assert release.released_by is None and release.withdrawn_by is not None
+    assert BoardLink.objects.filter(created_by=None).count() == 1
+    assert erased.counts["agreements_recorded"] == 1
     assert not AccessAttempt.objects.filter(username__iexact=PAT).exists()
     assert not LogEntry.objects.filter(object_repr__icontains=PAT).exists()
     assert erased.counts["personal_invitations"] == 3
