@@ -13,7 +13,11 @@ data on every run) so that every group results view has something to show:
 * in the open round, carers and the community and voluntary sector with fewer responses than
   the minimum group size (their rows read "fewer than 5");
 * value modes chosen by most respondents, a few don't-knows and skipped items, and a comment on
-  about one response in four.
+  about one response in four;
+* after the first round, a consensus workshop (agreed scores on three characteristics, one the
+  room could not agree, one with a dissent, and an action it agreed) and its results released to
+  the partners. The later rounds have neither, so that a facilitator trying the product can run
+  a workshop and release results themselves.
 
 Responses are written in bulk, then ``results_rebuild`` computes each round's rollup and
 snapshot as the submissions would have.
@@ -24,7 +28,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,6 +37,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import (
+    Action,
+    Agreement,
     Answer,
     CanvasAnswer,
     CanvasConsideration,
@@ -42,11 +48,13 @@ from assessments.models import (
     Membership,
     OfferedGroup,
     Response,
+    ResultsRelease,
     Role,
     Round,
     StakeholderGroup,
     Team,
     TeamLink,
+    Workshop,
     new_token,
     token_digest,
 )
@@ -601,13 +609,85 @@ DEMO_ACTIONS = [
 ]
 
 
-def _actions(collaboration, rounds: list[Round], user, today) -> None:
+# The consensus workshop the partners held after the first round, as its notes were written up:
+# (characteristic number, agreed score or None when the room could not agree, reasoning,
+# dissent). Numbers as in DEMO_ACTIONS: 3 trust (the split one), 6 measuring, 7 governance.
+DEMO_WORKSHOP_AFTER = 9  # days after the first round closed
+DEMO_WORKSHOP_PARTICIPANTS = 11
+DEMO_AGREEMENTS = [
+    (
+        3,
+        None,
+        "The room split as the survey did. Staff in the joint discharge team see real goodwill; "
+        "others say trust has not recovered since last year's funding disagreement. To come "
+        "back to once the new funding agreement is signed.",
+        "",
+    ),
+    (
+        6,
+        2,
+        "We collect plenty of data but rarely look at it together, and no one could name the "
+        "measures we share. A 2 until the board reviews shared measures every quarter.",
+        "",
+    ),
+    (
+        7,
+        3,
+        "Terms of reference are agreed and the board meets monthly, but some decisions are "
+        "still made outside it. A 3: the structure is there, the habit is not yet.",
+        "A minority would score 2: smaller partners are often not in the room when the "
+        "decisions that affect them are made.",
+    ),
+]
+DEMO_WORKSHOP_ACTION = 0  # the action of DEMO_ACTIONS that the workshop agreed
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _workshop(round: Round, user) -> Workshop:
+    """The first round's consensus workshop, a few days after it closed, and its results
+    released to the partners that afternoon (team names hidden, comments not shared)."""
+    held_on = round.closes_on + timedelta(days=DEMO_WORKSHOP_AFTER)
+    workshop = Workshop.objects.create(
+        round=round,
+        held_on=held_on,
+        participants=DEMO_WORKSHOP_PARTICIPANTS,
+        hide_team_names=True,
+        created_by=user,
+        created_at=_at(held_on, 9, 30),
+    )
+    Agreement.objects.bulk_create(
+        Agreement(
+            workshop=workshop,
+            characteristic_number=number,
+            score=score,
+            reasoning=reasoning,
+            dissent=dissent,
+            recorded_by=user,
+            recorded_at=_at(held_on, 10, 15 * position),
+        )
+        for position, (number, score, reasoning, dissent) in enumerate(DEMO_AGREEMENTS)
+    )
+    ResultsRelease.objects.create(
+        round=round,
+        released_at=_at(held_on, 15),
+        released_by=user,
+        share_team_names=False,
+        share_comments=False,
+    )
+    return workshop
+
+
+def _actions(collaboration, rounds: list[Round], user, today, workshop: Workshop) -> None:
     """The demo's action plan, raised from the closed rounds' results, so that the open round's
-    results show each action beside the change in score (one overdue)."""
+    results show each action beside the change in score (one overdue); one of them agreed in
+    the first round's workshop."""
     from assessments.services.actions import action_create
 
-    for index, number, title, owner, due_in, status in DEMO_ACTIONS:
-        action_create(
+    for position, (index, number, title, owner, due_in, status) in enumerate(DEMO_ACTIONS):
+        action = action_create(
             collaboration=collaboration,
             user=user,
             round=rounds[index],
@@ -620,6 +700,8 @@ def _actions(collaboration, rounds: list[Round], user, today) -> None:
                 "notes": "",
             },
         )
+        if position == DEMO_WORKSHOP_ACTION:
+            Action.objects.filter(pk=action.pk).update(workshop=workshop)
 
 
 @transaction.atomic
@@ -659,7 +741,8 @@ def demo_load() -> Round | None:
     facilitator.set_unusable_password()  # demo_facilitator_password() sets one, with DEBUG on
     facilitator.save()
     Membership.objects.create(user=facilitator, collaboration=collaboration, role=Role.OWNER)
-    _actions(collaboration, rounds, facilitator, today)
+    workshop = _workshop(rounds[0], facilitator)
+    _actions(collaboration, rounds, facilitator, today, workshop)
     questions = {q.number: q for q in PracticalQuestion.objects.all()}
     CanvasAnswer.objects.bulk_create(
         CanvasAnswer(collaboration=collaboration, question=questions[number], text=text)

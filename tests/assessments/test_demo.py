@@ -9,19 +9,24 @@ from assessments import group_results
 from assessments.demo import DEMO_FACILITATOR, DEMO_GOVERNANCE_LEADER, DEMO_TEAMS, demo_load
 from assessments.disclosure import EMPTY
 from assessments.models import (
+    Action,
+    Agreement,
     Answer,
     Collaboration,
     Comment,
     IndividualLink,
     Response,
+    ResultsRelease,
     Round,
     RoundRollup,
     RoundSnapshot,
     StakeholderGroup,
     Team,
     TeamLink,
+    Workshop,
 )
 from assessments.selectors.group_results import group_results_page
+from assessments.selectors.workshops import agreed_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +209,20 @@ def test_one_team_leads_on_governance_in_every_round_and_the_collaboration_impro
 def test_the_demo_is_loaded_once_and_the_same_every_time(content, django_assert_max_num_queries):
     with django_assert_max_num_queries(300):  # written in bulk, whatever the number of answers
         round = demo_load()
-    models = [Collaboration, Team, Round, TeamLink, IndividualLink, Response, Answer, Comment]
+    models = [
+        Collaboration,
+        Team,
+        Round,
+        TeamLink,
+        IndividualLink,
+        Response,
+        Answer,
+        Comment,
+        Workshop,
+        Agreement,
+        ResultsRelease,
+        Action,
+    ]
     counts = {model: model.objects.count() for model in models}
     values = sorted(Answer.objects.values_list("indicator_id", "value"), key=str)
 
@@ -246,3 +264,44 @@ def test_the_demo_shows_three_rounds_as_trends_and_its_action_plan_beside_the_ch
     )
     assert "Since the previous round: change and actions" in html
     assert html.count("Overdue</strong>") == 1
+
+
+def test_the_first_round_had_a_workshop_and_its_results_released_the_later_ones_not(content):
+    """So that a facilitator trying the demo sees a released round with agreed scores, and runs
+    the workshop and the release of the latest round themselves."""
+    demo_load()
+    first, latest_closed, open_round = Round.objects.order_by("opens_on")
+    facilitator = get_user_model().objects.get(username=DEMO_FACILITATOR)
+
+    workshop = Workshop.objects.get()
+    assert workshop.round == first
+    assert 0 < (workshop.held_on - first.closes_on).days <= 14
+    assert workshop.participants == 11 and workshop.hide_team_names
+    agreed = agreed_scores(first)
+    assert agreed.label.endswith("by 11 people")
+    assert len(agreed.agreements) == 3
+    could_not_agree = [a for a in agreed.agreements.values() if a.could_not_agree]
+    dissenting = [a for a in agreed.agreements.values() if a.dissent]
+    assert len(could_not_agree) == 1 and len(dissenting) == 1
+    assert not dissenting[0].could_not_agree
+    assert len(agreed.scores) == 2 and set(agreed.scores.values()) <= {1, 2, 3, 4, 5}
+    numbers = set(first.framework_version.characteristics.values_list("number", flat=True))
+    for agreement in agreed.agreements.values():
+        assert agreement.characteristic_number in numbers
+        assert agreement.reasoning and agreement.recorded_by == facilitator
+        assert agreement.recorded_at.date() == workshop.held_on
+        # Notes of a board, short: a few lines, no names.
+        assert len(agreement.reasoning) <= 300 and len(agreement.dissent) <= 300
+    (action,) = Action.objects.filter(workshop=workshop)
+    assert action.round == first
+    assert action.characteristic_number in agreed.agreements
+
+    release = ResultsRelease.objects.get()
+    assert release.round == first and release.is_live
+    assert not release.share_team_names and not release.share_comments
+    assert release.released_at.date() >= first.closes_on
+
+    for round in (latest_closed, open_round):
+        assert agreed_scores(round) is None
+        assert not ResultsRelease.objects.filter(round=round).exists()
+        assert not Action.objects.filter(round=round, workshop__isnull=False).exists()
