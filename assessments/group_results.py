@@ -706,3 +706,63 @@ def _sureness_cells(figure: Figure, sure: Reliability | None) -> list[str]:
         if sure.interval is not None:
             alpha[:2] = [str(sure.interval.shown_low), str(sure.interval.shown_high)]
     return cells + alpha
+
+
+# --- Statements that split the room (a consensus workshop) --------------------------------------
+
+SPLIT_ROOM_MIN_OUTSIDE = 4
+
+
+def _median(counts: Sequence[int]) -> Fraction:
+    """The median of the ratings 1–5 counted in ``counts`` (the mean of the two middle ones when
+    their number is even), from the counts alone: a large round has thousands of ratings."""
+
+    def nth(position: int) -> int:  # the rating at 0-based ``position`` in sorted order
+        seen = 0
+        for value, count in zip(range(1, 6), counts, strict=True):
+            seen += count
+            if position < seen:
+                return value
+        raise ValueError("position beyond the ratings")
+
+    n = sum(counts)
+    if n % 2:
+        return Fraction(nth(n // 2))
+    return Fraction(nth(n // 2 - 1) + nth(n // 2), 2)
+
+
+def splits_room(counts: Sequence[int]) -> bool:
+    """Whether one statement's ratings split the room, so that a workshop discusses it first.
+
+    ``counts`` are the numbers of ratings of 1, 2, 3, 4 and 5 ("don't know" is not a rating and
+    is left out). The rule is SCIROCCO's, from the consensus workshop that follows its maturity
+    model's individual self-assessments (as cited in issue 20): a statement splits the room when
+    at least ``SPLIT_ROOM_MIN_OUTSIDE`` (4) ratings lie outside one point either side of the
+    median, that is more than one point from it (with a median of 3.5, the ratings 1, 2 and 5).
+
+    It differs from ``Distribution.views_differ`` (the "views differ" flag of every results
+    page): that one is relative (at least a quarter agreeing, 4 or 5, and a quarter disagreeing,
+    1 or 2) and says nothing about the middle; this one counts people, so it also catches a few
+    outliers on one side only (a room at 4 with four partners at 1 or 2), and in a large round it
+    is met more easily than in the room of ten to twenty it was made for. It is only ever applied
+    to a distribution the pages show (``split_room``), so it tells nothing they do not."""
+    if sum(counts) == 0:
+        return False
+    median = _median(counts)
+    outside = sum(
+        count for value, count in zip(range(1, 6), counts, strict=True) if abs(value - median) > 1
+    )
+    return outside >= SPLIT_ROOM_MIN_OUTSIDE
+
+
+def split_room(figures: RoundFigures, number: int) -> list[int]:
+    """The indicators of a characteristic whose shown distribution splits the room
+    (``splits_room``); none while the round's figures are not shown."""
+    if not figures.shown:
+        return []
+    c = figures.characteristic(number)
+    return [
+        i
+        for i in c.indicator_ids
+        if i in figures.distributions and splits_room(figures.distributions[i].counts)
+    ]
