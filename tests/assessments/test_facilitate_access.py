@@ -69,6 +69,8 @@ EXPECTED = {
     "facilitate_actions": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     "facilitate_action_new": row([L, N, 403, 200, 200], [L, N, 403, 400, 400]),
     "facilitate_action": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
+    # The consensus workshop: members read it; facilitators open it (an empty post: 400).
+    "facilitate_workshop": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
 }
 
 
