@@ -23,6 +23,7 @@ from django.utils import timezone
 from assessments.access import Access, facilitator_view, posted, round_of
 from assessments.forms.facilitate import InvitationsForm, RoundForm
 from assessments.models import Role, TeamLink
+from assessments.selectors.sharing import release_of
 from assessments.services import facilitate as services
 from assessments.tasks import reminders_schedule, send_invitations, send_reminders
 
@@ -125,6 +126,7 @@ def round_detail(request: HttpRequest, access: Access, round_id: int) -> HttpRes
             ],
             "invited_without_team": invited.get(None, 0),
             "today": timezone.localdate(),
+            "release": release_of(round),  # the sharing link says whether results are shared
         },
     )
 

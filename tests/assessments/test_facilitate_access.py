@@ -71,6 +71,10 @@ EXPECTED = {
     "facilitate_action": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
     # The consensus workshop: members read it; facilitators open it (an empty post: 400).
     "facilitate_workshop": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
+    # Sharing results: members read the sharing page; facilitators release, withdraw and make or
+    # turn off board links (an empty post: 400; a revoke needs no data).
+    "facilitate_sharing": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
+    "facilitate_board_link_revoke": row([L, N, 405, 405, 405], [L, N, 403, 302, 302]),
 }
 
 
@@ -102,6 +106,7 @@ def world(collaboration, open_round, team_link, olive, fred, vera, oscar):
         "team_id": team_link.team_id,
         "membership_id": Membership.objects.get(user=fred, collaboration=collaboration).pk,
         "action_id": _action(collaboration, fred).pk,
+        "link_id": _board_link(open_round, fred).pk,
         "number": 1,
         "clients": {
             "anonymous": Client(),
@@ -118,6 +123,18 @@ def _action(collaboration, user):
 
     data = {"title": "Agree shared measures", "characteristic_number": 6, "status": "planned"}
     return action_create(collaboration=collaboration, user=user, data=data)
+
+
+def _board_link(round, user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.services.sharing import create_board_link
+
+    return create_board_link(
+        round, user, label="Board", expires_on=timezone.localdate() + timedelta(days=7)
+    )
 
 
 def _url(name: str, world: dict) -> str:
@@ -137,7 +154,7 @@ def test_status_for_every_url_method_and_persona(world, name, method, persona):
         assert response["Location"].startswith(reverse("login"))
 
 
-FOREIGN = ["round_id", "team_id", "membership_id", "action_id"]
+FOREIGN = ["round_id", "team_id", "membership_id", "action_id", "link_id"]
 
 
 def _params(name: str) -> list[str]:
@@ -157,6 +174,7 @@ def test_another_collaborations_objects_are_a_404_even_for_an_owner(
         "team_id": Team.objects.get(collaboration=other_collaboration_round.collaboration).pk,
         "membership_id": Membership.objects.get(user=oscar).pk,
         "action_id": _action(other_collaboration_round.collaboration, oscar).pk,
+        "link_id": _board_link(other_collaboration_round, oscar).pk,
     }
     params = _params(name)
     swapped = [key for key in params if key in FOREIGN]

@@ -19,6 +19,7 @@ from django.views import csrf, defaults
 
 from assessments.models import (
     Action,
+    BoardLink,
     IndividualLink,
     MemberInvitation,
     Membership,
@@ -187,12 +188,15 @@ def pages(db, monkeypatch, content, collaboration, open_round, team_link, olive,
     action = Action.objects.create(
         collaboration=collaboration, round=open_round, characteristic_number=1, title="Plan"
     )
+    board_link = BoardLink.prepare(round=open_round, label="Board", expires_on=open_round.closes_on)
+    board_link.save()
     ids = {
         "collaboration_id": collaboration.pk,
         "round_id": open_round.pk,
         "team_id": team.pk,
         "membership_id": Membership.objects.get(user=olive).pk,
         "action_id": action.pk,
+        "link_id": board_link.pk,
         "number": 1,
     }
     not_pages = {"facilitate_qr", "results_csv"}  # an SVG and a CSV
@@ -203,6 +207,13 @@ def pages(db, monkeypatch, content, collaboration, open_round, team_link, olive,
         if facilitator.get(url).status_code == 405:
             continue  # a button's POST target (status, remind, leave): no page of its own
         get(facilitator, name, url)
+    # Results shared back: not yet, then on the partner's link and on a board link.
+    from assessments.services.sharing import release_results
+
+    get(partner, "collaboration results, not shared", reverse("respond_collaboration_results"))
+    release_results(open_round, olive, share_team_names=False, share_comments=True)
+    get(partner, "collaboration results", reverse("respond_collaboration_results"))
+    get(Client(), "board link", reverse("board", args=[board_link.token]))
     bad_round = facilitator.post(
         reverse("facilitate_round_new", args=[collaboration.pk]), {"title": ""}
     )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from assessments import respondent_session as session_store
 from assessments.access import SUBMITTED, Journey, partner_view
 from assessments.selectors.partner import PersonalResults, Row, personal_results
+from assessments.selectors.sharing import live_release
 from assessments.views.partner.plain_words import KEEP_IT_STRONG, PlainWords, plain_words
 
 SUMMARY_PRIORITIES = 3  # "the two or three things to work on"
@@ -70,5 +71,7 @@ def results(request: HttpRequest, journey: Journey) -> HttpResponse:
             "figure": data.radar(),
             "resume_url": reverse("respond_resume", args=[token]) if token else None,
             "submitted": True,
+            # Once the facilitator shares the collaboration's results, this page links to them.
+            "shared": live_release(journey.round) is not None,
         },
     )
