@@ -558,6 +558,110 @@ def test_the_reports_heatmap_shows_exactly_what_the_pages_show(round_):
     _report_heatmap_matches_the_pages(_build(round_))
 
 
+def _text(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _table_rows(html: str, table_class: str) -> list[list[list[str]]]:
+    """Each table with that class: its body rows, each a list of its cells' text."""
+    import re
+
+    tables = re.findall(rf'<table class="[^"]*\b{table_class}\b[^"]*">(.*?)</table>', html, re.S)
+    result = []
+    for table in tables:
+        body = table.split("<tbody>", 1)[1]
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+        result.append(
+            [[_text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)] for r in rows]
+        )
+    return result
+
+
+def _shared_page_matches_the_pages(figures):
+    """The shared page's figures (results shared back to partners and on board links: its
+    partial rendered from the figures alone) show a number exactly where the facilitators'
+    pages show a figure, with that figure's mean, band and n; a hidden one says why with no
+    number but k; a team or group row appears only with a figure that may be shown; and the
+    radar draws exactly the shown means."""
+    import json
+    import re
+
+    from django.template.loader import render_to_string
+
+    from assessments.selectors.sharing import shared_figures
+
+    k, numbers = figures.k, [c.number for c in figures.characteristics]
+    shared = shared_figures(figures)
+    html = render_to_string(
+        "shared/_figures.html", {"figures": figures, "shared": shared, "k": k, "results": None}
+    )
+
+    def check(text, figure, where):
+        if figure.shown:
+            assert figure.result.n >= k, where
+            assert text == f"{figure.result.shown_mean} {figure.band.capitalize()}", (where, text)
+        else:
+            assert not re.search(r"\d", text.replace(str(k), "", 1)), (where, text)
+
+    (main,) = _table_rows(html, "shared-table")
+    assert len(main) == len(numbers)
+    for number, cells in zip(numbers, main, strict=True):
+        figure = figures.total[number]
+        check(cells[1], figure, ("total", number))
+        assert cells[2] == (str(figure.result.n) if figure.shown else "–"), (number, cells)
+        if not figure.shown:
+            assert cells[3] == "–", (number, cells)
+
+    breakdown_tables = iter(_table_rows(html, "shared-breakdown"))
+    for breakdown in figures.breakdowns():
+        with_figures = {
+            row.label: row for row in breakdown.rows if any(row.figures[n].shown for n in numbers)
+        }
+        if not with_figures:
+            continue
+        rows = next(breakdown_tables)
+        assert sorted(cells[0] for cells in rows) == sorted(with_figures)
+        for cells in rows:
+            row = with_figures[cells[0]]
+            for number, text in zip(numbers, cells[1:], strict=True):
+                check(text, row.figures[number], (row.key, number))
+    assert next(breakdown_tables, None) is None
+
+    radar = json.loads(
+        re.search(
+            r'<script id="radar-figure" type="application/json">(.*?)</script>', html, re.S
+        ).group(1)
+    )
+    if not figures.shown:
+        assert radar == {}
+        return
+    rows = {row.key: row for row in figures.teams.rows}
+    for trace in radar["data"]:
+        key = trace.get("meta")
+        if key == "collaboration":
+            drawn = dict(zip(numbers, trace["r"], strict=False))
+            source = figures.total
+        elif str(key).startswith("team:"):
+            drawn = dict(zip(numbers, trace["r"], strict=False))
+            source = rows[key].figures
+        else:
+            continue
+        for number, value in drawn.items():
+            figure = source[number]
+            if value is None:
+                assert not figure.shown, (key, number)
+            else:
+                assert figure.shown and value == float(figure.result.shown_mean), (key, number)
+
+
+@settings(SETTINGS, max_examples=150)  # rendering a template is the slow part
+@given(rounds())
+def test_the_shared_page_shows_exactly_what_the_pages_show(round_):
+    _shared_page_matches_the_pages(_build(round_))
+
+
 # --- Examples -------------------------------------------------------------------------------------
 
 STRUCTURE = ((1, (11, 12)), (2, (21, 22, 23)))
