@@ -15,8 +15,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from html import escape
+from xml.etree import ElementTree
 
-from assessments.charts import COLLABORATION_COLOUR, PREVIOUS_COLOUR, SERIES_DASHES, TEAM_COLOURS
+from assessments.charts import (
+    ANSWER_COLOURS,
+    ANSWER_LABELS,
+    COLLABORATION_COLOUR,
+    PREVIOUS_COLOUR,
+    SERIES_DASHES,
+    TEAM_COLOURS,
+)
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 GRID = "#adb5bd"
@@ -428,3 +436,148 @@ def line_chart_svg(
     parts.append(legend)
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- Stacked bars of answers ----------------------------------------------------------------------
+
+BARS_WIDTH = 640
+BAR_HEIGHT = 26  # one statement's bar
+BAR_GAP = 10
+BAR_OUTLINE = "#495057"  # as the page's bars: the white "don't know" needs an edge
+# The text on each answer's colour (``charts.ANSWER_COLOURS``), at least 4.5:1 against it.
+ANSWER_TEXT = ["#ffffff", TEXT, TEXT, TEXT, "#ffffff", TEXT]
+SHARE_LABEL_MIN = 34  # px: a segment at least this wide carries its share as text
+
+
+def distribution_svg(codes: Sequence[str], rows: Sequence[Sequence[float]], *, title=None) -> str:
+    """A stacked horizontal bar per statement, named by ``codes`` ("3.1"), from 0 to 100 %:
+    each row the shares of the answers 1 to 5 and "don't know", in percent, as
+    ``charts.distribution_series`` gives them (the table's numbers). Colours, order and names of
+    the answers are the page's (``charts.ANSWER_COLOURS``, ``ANSWER_LABELS``); a segment wide
+    enough carries its share as text, and every one its value (``data-value``)."""
+    left, right = 56, 16
+    plot_width = BARS_WIDTH - left - right
+    top = 10
+    plot_height = len(codes) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    bottom = top + plot_height
+    title = title or (
+        "Stacked bar chart of the share of each answer, 1 to 5 and don’t know, for statements "
+        f"{', '.join(codes) or 'none'}."
+    )
+    legend, legend_height = _swatch_legend(
+        list(zip(ANSWER_LABELS, ANSWER_COLOURS, strict=True)),
+        left=left,
+        top=bottom + 40,
+        width=plot_width,
+    )
+    height = bottom + 40 + legend_height + 6
+
+    def x_at(share: float) -> float:
+        return left + plot_width * min(max(share, 0.0), 100.0) / 100
+
+    parts = [_open(BARS_WIDTH, height, title, "bars")]
+    parts.append('<g class="grid">')
+    for share in (0, 25, 50, 75, 100):
+        x = x_at(share)
+        parts.append(
+            f'<line x1="{_num(x)}" y1="{_num(top)}" x2="{_num(x)}" y2="{_num(bottom)}"'
+            f' stroke="{GRID}" stroke-width="0.75" data-value="{share}"/>'
+        )
+        parts.append(_text(x, bottom + 14, [f"{share}%"], size=10, fill=MUTED))
+    parts.append("</g>")
+    parts.append(
+        _text(left + plot_width / 2, bottom + 30, ["Share of answers"], size=10, fill=MUTED)
+    )
+    for index, (code, shares) in enumerate(zip(codes, rows, strict=True)):
+        y = top + BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
+        group = [f'<g class="bar" data-name="{_attr(code)}">']
+        group.append(
+            _text(left - 8, y + BAR_HEIGHT / 2 + 4, [code], size=11, anchor="end", class_="label")
+        )
+        start = 0.0
+        for answer, share in enumerate(shares):
+            x0, x1 = x_at(start), x_at(start + share)
+            start += share
+            if share <= 0:
+                continue
+            group.append(
+                f'<rect class="segment" x="{_num(x0)}" y="{_num(y)}" width="{_num(x1 - x0)}"'
+                f' height="{BAR_HEIGHT}" fill="{ANSWER_COLOURS[answer]}" stroke="{BAR_OUTLINE}"'
+                f' stroke-width="1" data-answer="{_attr(ANSWER_LABELS[answer])}"'
+                f' data-value="{share:g}"/>'
+            )
+            if x1 - x0 >= SHARE_LABEL_MIN:
+                group.append(
+                    _text(
+                        (x0 + x1) / 2,
+                        y + BAR_HEIGHT / 2 + 4,
+                        [f"{share:g}%"],
+                        size=10,
+                        fill=ANSWER_TEXT[answer],
+                    )
+                )
+        group.append("</g>")
+        parts.append("".join(group))
+    parts.append(legend)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _swatch_legend(
+    entries: list[tuple[str, str]], *, left: float, top: float, width: float
+) -> tuple[str, float]:
+    """A key of filled squares (name, colour), flowed in rows across ``width``."""
+    parts, x, y = [], left, top + 8
+    for name, colour in entries:
+        item_width = 22 + len(name) * 11 * CHAR_WIDTH
+        if x > left and x + item_width > left + width:
+            x, y = left, y + 18
+        parts.append(
+            f'<g class="legend-item"><rect x="{_num(x)}" y="{_num(y - 6)}" width="12"'
+            f' height="12" fill="{colour}" stroke="{BAR_OUTLINE}" stroke-width="1"/>'
+            + _text(x + 18, y + 4, [name], size=11, anchor="start")
+            + "</g>"
+        )
+        x += item_width + 12
+    return '<g class="legend">' + "".join(parts) + "</g>", (y - top) + 12
+
+
+# --- A chart as a file of its own -----------------------------------------------------------------
+
+FOOTER_SIZE = 9
+
+
+def standalone_svg(chart: str, *, title: str, desc: str, footer: Sequence[str]) -> str:
+    """A chart drawn above (``radar_svg``, ``line_chart_svg``, ``distribution_svg``) as a file
+    of its own, for slides: its own ``<title>`` and a ``<desc>`` that says what it shows, on a
+    white ground, with ``footer`` (the round and the publisher's credit) in small type under
+    it. The chart is nested whole, as drawn; its size is read from its own attributes."""
+    root = ElementTree.fromstring(chart)  # noqa: S314 (markup drawn above, never a visitor's)
+    width, height = float(root.get("width")), float(root.get("height"))
+    per_line = max(20, int((width - 24) / (FOOTER_SIZE * CHAR_WIDTH)))
+    lines = [line for text in footer for line in wrap(text, per_line)]
+    # A whole number of pixels, so that the PNG at twice the size is exactly twice as tall.
+    total = math.ceil(height + 6 + len(lines) * FOOTER_SIZE * 1.2 + 8)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-file" role="img"'
+        f' viewBox="0 0 {_num(width)} {_num(total)}" width="{_num(width)}" height="{_num(total)}"'
+        f' font-family="{_attr(FONT)}" fill="{TEXT}">'
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"
+        f'<rect class="ground" x="0" y="0" width="{_num(width)}" height="{_num(total)}"'
+        ' fill="#ffffff"/>'
+        + chart
+        + (
+            _text(
+                12,
+                height + 6 + FOOTER_SIZE,
+                lines,
+                size=FOOTER_SIZE,
+                anchor="start",
+                fill=MUTED,
+                class_="footer",
+            )
+            if lines
+            else ""
+        )
+        + "</svg>"
+    )
