@@ -15,6 +15,8 @@ hidden group's trace has a gap, never a number.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import plotly.graph_objects as go
@@ -34,6 +36,13 @@ SERIES_DASHES = ["", "6 4", "2 3", "8 3 2 3", "12 4", "1 5"]
 TEAM_MARKERS = ["square", "diamond", "triangle-up", "cross", "triangle-down", "x"]
 COLLABORATION_COLOUR = "#0b5ed7"
 PREVIOUS_COLOUR = "#343a40"
+# The scores a consensus workshop agreed: Okabe–Ito's black, the one colour of the palette no
+# team takes (yellow stands out from white by less than 3:1), dotted more finely than any team's
+# dash and with a star, the one marker no other series has.
+AGREED_COLOUR = "#000000"
+AGREED_DASH = "3 2"
+AGREED_MARKER = "star"
+AGREED_NAME = "Agreed in a workshop"
 ANSWER_COLOURS = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac", "#ffffff"]
 ANSWER_LABELS = ["1 Strongly disagree", "2", "3", "4", "5 Strongly agree", "Don’t know"]
 CONFIG = {"displayModeBar": False, "responsive": True}
@@ -221,15 +230,28 @@ def radar_series(figures: RoundFigures) -> dict:
     return series
 
 
+def agreed_series(figures: RoundFigures, agreed: Mapping[int, int | None]) -> list[float | None]:
+    """The scores a workshop agreed, one per characteristic of the figures (the radar's axes), a
+    gap where the room could not agree or recorded nothing. ``agreed`` is by characteristic
+    number (``AgreedScores.scores``)."""
+    return [
+        None if agreed.get(c.number) is None else float(agreed[c.number])
+        for c in figures.characteristics
+    ]
+
+
 def group_radar(
     figures: RoundFigures,
     previous: dict[int, float] | None,
     *,
     shown: frozenset[str] | set[str] = frozenset(),
+    agreed: Mapping[int, int | None] | None = None,
 ) -> dict:
-    """The collaboration's radar (1–5): the previous round dashed, and every team as an overlay,
-    named as the figures name it and hidden unless its row key is in ``shown``. Each trace
-    carries its row key in ``meta`` ("collaboration", "previous", "team:<id>")."""
+    """The collaboration's radar (1–5): the previous round dashed, the scores a workshop agreed
+    (``agreed``, by characteristic number; none without a workshop) dotted in black with stars,
+    and every team as an overlay, named as the figures name it and hidden unless its row key is
+    in ``shown``. Each trace carries its row key in ``meta`` ("collaboration", "previous",
+    "agreed", "team:<id>")."""
     labels = [c.short_name for c in figures.characteristics]
     names = [f"{c.number}. {c.name}" for c in figures.characteristics]
     series = radar_series(figures)
@@ -267,6 +289,22 @@ def group_radar(
             "marker": {"size": 7},
         }
     )
+    if agreed:
+        traces.append(
+            {
+                "type": "scatterpolar",
+                "r": _closed(agreed_series(figures, agreed)),
+                "theta": _closed(labels),
+                "text": _closed(names),
+                "mode": "lines+markers",
+                "name": AGREED_NAME,
+                "meta": "agreed",
+                "hovertemplate": f"{AGREED_NAME}, %{{text}}: %{{r}}<extra></extra>",
+                "connectgaps": False,
+                "line": {"color": AGREED_COLOUR, "dash": plotly_dash(AGREED_DASH), "width": 2},
+                "marker": {"size": 10, "symbol": AGREED_MARKER},
+            }
+        )
     team_names = {row.key: row.label for row in figures.teams.rows}
     for index, (key, values) in enumerate(series["teams"].items()):
         traces.append(
@@ -321,6 +359,14 @@ MARKER_OUTLINES = {
     "triangle-down": [(0, 1.2), (1.15, -0.9), (-1.15, -0.9)],
     "cross": _PLUS,
     "x": [((x - y) * _ROOT_HALF, (x + y) * _ROOT_HALF) for x, y in _PLUS],
+    # Five points at 1.3, five inner corners at half that, the first point up.
+    "star": [
+        (
+            (1.3 if i % 2 == 0 else 0.55) * math.sin(math.pi * i / 5),
+            -(1.3 if i % 2 == 0 else 0.55) * math.cos(math.pi * i / 5),
+        )
+        for i in range(10)
+    ],
 }
 SWATCH_WIDTH, SWATCH_HEIGHT = 40, 16
 
@@ -418,15 +464,43 @@ def distribution_bars(codes: list[str], rows: list[list[float]]) -> dict:
 # --- Trends ---------------------------------------------------------------------------------------
 
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+# The star is the agreed scores' (AGREED_MARKER) alone.
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
-def trend_lines(titles: list[str], series: list, marks: list[tuple[int, str]]) -> dict:
+def agreed_when(point) -> str:
+    """When a ``trends.AgreedPoint`` was agreed and by how many, "3 December 2026, 12 people"
+    (in English whatever the server's locale, as the pages write dates)."""
+    held = point.held_on
+    return f"{held.day} {MONTHS[held.month - 1]} {held.year}, {point.participants} people"
+
+
+def trend_lines(
+    titles: list[str], series: list, marks: list[tuple[int, str]], agreed: Sequence = ()
+) -> dict:
     """Lines over rounds, one per ``trends.Series`` (only shown points: a missing one is a gap in
-    its line), on the 1–5 scale, with a dashed vertical line where the edition changed. Built as
+    its line), on the 1–5 scale, with a dashed vertical line where the edition changed. Each of
+    ``agreed`` (``trends.AgreedSeries``) is a second line beside the series it belongs to: its
+    colour, dotted, with stars, a point per round whose workshop agreed a score. Built as
     plain plotly JSON rather than graph objects: it is rebuilt per request and this is cheaper."""
     traces = []
+    colours = {}
     for index, s in enumerate(series):
+        colours[s.key] = TEAM_COLOURS[index % len(TEAM_COLOURS)]
         traces.append(
             {
                 "type": "scatter",
@@ -437,12 +511,36 @@ def trend_lines(titles: list[str], series: list, marks: list[tuple[int, str]]) -
                 "mode": "lines+markers",
                 "connectgaps": False,
                 "line": {
-                    "color": TEAM_COLOURS[index % len(TEAM_COLOURS)],
+                    "color": colours[s.key],
                     "dash": DASHES[index // len(TEAM_COLOURS) % len(DASHES)],
                     "width": 2,
                 },
                 "marker": {"size": 8, "symbol": SYMBOLS[index % len(SYMBOLS)]},
                 "hovertemplate": "%{fullData.name}, %{x}: %{y:.2f}<extra></extra>",
+            }
+        )
+    for a in agreed:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": titles,
+                "y": [p.value if p else None for p in a.points],
+                "text": [agreed_when(p) if p else "" for p in a.points],
+                "name": a.label,
+                "meta": a.key,
+                "mode": "lines+markers",
+                "connectgaps": False,
+                "line": {
+                    "color": colours.get(a.of, AGREED_COLOUR),
+                    "dash": plotly_dash(AGREED_DASH),
+                    "width": 2,
+                },
+                "marker": {
+                    "size": 11,
+                    "symbol": AGREED_MARKER,
+                    "line": {"color": AGREED_COLOUR, "width": 1},
+                },
+                "hovertemplate": "%{fullData.name}, %{x}: %{y} (%{text})<extra></extra>",
             }
         )
     shapes = [

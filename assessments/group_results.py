@@ -689,6 +689,36 @@ def export_rows(figures: RoundFigures) -> list[list[str]]:
     return [[safe_cell(cell) for cell in row] for row in rows]
 
 
+AGREED_BREAKDOWN = "Agreed in a workshop"
+
+
+def agreed_rows(
+    characteristics: Sequence[CharacteristicInfo], agreed: Mapping[int, int | None], label: str
+) -> list[list[str]]:
+    """The scores a consensus workshop agreed, a row per characteristic it recorded, after the
+    survey's rows: "Agreed in a workshop" as the breakdown, the agreed score in the mean's
+    column (empty where the room could not agree, and the note says so), and ``label`` (the
+    workshop's date and how many took part) in the note. They are the room's judgement, not a
+    figure from anyone's answers: no n, SD or band."""
+    width = len(CSV_HEADER)
+    note = CSV_HEADER.index("Note")
+    mean = CSV_HEADER.index("Mean (1-5)")
+    rows = []
+    for c in characteristics:
+        if c.number not in agreed:
+            continue
+        row = [""] * width
+        row[:4] = [AGREED_BREAKDOWN, "The room", str(c.number), c.name]
+        score = agreed[c.number]
+        if score is None:
+            row[note] = f"Could not agree. {label}"
+        else:
+            row[mean] = str(score)
+            row[note] = label
+        rows.append(row)
+    return [[safe_cell(cell) for cell in row] for row in rows]
+
+
 def _sureness_cells(figure: Figure, sure: Reliability | None) -> list[str]:
     """The CSV's last six cells: the mean's interval and don't-know flag (shown figures only),
     then alpha's interval and count of complete responses (the collaboration's rows only)."""

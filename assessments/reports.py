@@ -37,6 +37,7 @@ from assessments.selectors.group_results import (
     collaboration_plan,
 )
 from assessments.selectors.partner import PersonalResults
+from assessments.selectors.workshops import AgreedScores, agreed_scores
 from assessments.trends import Trends
 from frameworks.models import Source
 
@@ -126,6 +127,7 @@ class RadarRow:
     total: group_results.Figure
     previous: float | None
     once: group_results.EachTeamOnce | None = None  # the mean with every team counting once
+    agreed: object = None  # the workshop's newest Agreement on it (score None: could not agree)
 
 
 @dataclass
@@ -176,12 +178,23 @@ def _previous_values(page: GroupResultsPage) -> dict[int, float]:
     return page.previous.values if page.previous else {}
 
 
-def round_radar(page: GroupResultsPage) -> str:
-    """The collaboration's radar with the previous round dashed: the numbers of the overview's
-    radar (``charts.radar_series`` and the previous round's means)."""
+# The workshop's agreed scores in the SVG charts, drawn as the pages' charts draw them.
+AGREED_STYLE = (charts.AGREED_COLOUR, charts.AGREED_DASH, charts.AGREED_MARKER)
+NOT_READ = object()  # round_radar reads the agreed scores itself unless it is given them
+
+
+def round_radar(page: GroupResultsPage, agreed: AgreedScores | None | object = NOT_READ) -> str:
+    """The collaboration's radar with the previous round dashed and the workshop's agreed scores
+    dotted with stars: the numbers of the overview's radar (``charts.radar_series``, the
+    previous round's means, ``charts.agreed_series``). ``agreed`` is the round's
+    ``agreed_scores`` when the caller has read them (None: no workshop); read here otherwise
+    (1 query, 2 with a workshop)."""
+    if agreed is NOT_READ:
+        agreed = agreed_scores(page.round)
     figures = page.figures
     labels = [c.short_name for c in figures.characteristics]
     series = [("Collaboration", charts.radar_series(figures)["collaboration"])]
+    styles: list = [None]
     if page.previous:
         previous = _previous_values(page)
         series.append(
@@ -190,6 +203,13 @@ def round_radar(page: GroupResultsPage) -> str:
                 [previous.get(c.number) for c in figures.characteristics],
             )
         )
+        styles.append(None)
+    if agreed is not None and agreed.agreements:
+        scores = {n: a.score for n, a in agreed.agreements.items()}
+        series.append((charts.AGREED_NAME, charts.agreed_series(figures, scores)))
+        styles.append(AGREED_STYLE)
+    else:
+        agreed = None
     return svg.radar_svg(
         labels,
         series,
@@ -199,7 +219,9 @@ def round_radar(page: GroupResultsPage) -> str:
         },
         title="Radar chart of the collaboration’s mean score (1 to 5) for each characteristic"
         + (", with the previous round dashed" if page.previous else "")
+        + (", and the scores agreed in a workshop dotted with stars" if agreed else "")
         + "; the same figures are in the table.",
+        styles=styles,
     )
 
 
@@ -406,12 +428,15 @@ def round_report_context(
     page: GroupResultsPage, *, collaboration, today, trends: Trends, actions: list[Action]
 ) -> dict:
     """Everything ``reports/round_report.html`` shows. Queries beyond the page's, the trends'
-    and the actions': the plan's six (``collaboration_plan``, only once figures are shown) and
-    one for the credited sources."""
+    and the actions': the plan's six (``collaboration_plan``, only once figures are shown), one
+    for the credited sources, and the workshop's agreed scores (1, or 2 with a workshop)."""
     figures = page.figures
     plan = collaboration_plan_or_none(page)
     differ = views_differ(page) if figures.shown else []
     previous = _previous_values(page)
+    agreed = agreed_scores(page.round)
+    if agreed is not None and not agreed.agreements:
+        agreed = None
     return {
         "collaboration": collaboration,
         "round": page.round,
@@ -422,16 +447,19 @@ def round_report_context(
         "version": page.round.framework_version,
         "today": today,
         "summary": summary_sentences(page, plan, differ),
-        "radar_svg": round_radar(page) if figures.shown else "",
+        "radar_svg": round_radar(page, agreed) if figures.shown else "",
         "radar_rows": [
             RadarRow(
                 c,
                 figures.total[c.number],
                 previous.get(c.number),
                 group_results.each_team_once(figures, c.number),
+                agreed.agreements.get(c.number) if agreed else None,
             )
             for c in page.characteristics
         ],
+        "agreed": agreed,
+        "agreements": _agreements(page, agreed),
         **heatmap_context(figures),
         "plan": plan,
         "differ": differ,
@@ -441,21 +469,53 @@ def round_report_context(
     }
 
 
+@dataclass
+class AgreedRow:
+    characteristic: object
+    agreement: object  # the workshop's newest Agreement on it
+    survey: group_results.Figure  # the collaboration's score from the survey, as shown
+
+
+def _agreements(page: GroupResultsPage, agreed: AgreedScores | None) -> list[AgreedRow]:
+    """What partners agreed, characteristic by characteristic in the edition's order: the
+    score (or that the room could not agree), the reasoning and any dissent, as recorded
+    (without names: who recorded it is never printed)."""
+    if agreed is None:
+        return []
+    return [
+        AgreedRow(c, agreed.agreements[c.number], page.figures.total[c.number])
+        for c in page.characteristics
+        if c.number in agreed.agreements
+    ]
+
+
 def trends_context(trends: Trends) -> dict:
     """The report's trends: the collaboration's line per characteristic (the trends page's
-    series, drawn as SVG) and its table; nothing when fewer than two rounds have results."""
+    series, drawn as SVG) and its table, with a second line per characteristic a workshop agreed
+    a score on (``Trends.agreed``: the survey line's colour, dotted, with stars); nothing when
+    fewer than two rounds have results."""
     if sum(1 for r in trends.rounds if r.figures.shown) < 2:
         return {"trends": None}
     series = trends.collaboration()
+    agreed = trends.agreed()
+    colour = {
+        s.key: charts.TEAM_COLOURS[i % len(charts.TEAM_COLOURS)] for i, s in enumerate(series)
+    }
     return {
         "trends": trends,
         "trend_series": series,
+        "trend_agreed": agreed,
         "trend_svg": svg.line_chart_svg(
             trends.titles,
-            [(s.label, [p.value for p in s.points]) for s in series],
+            [(s.label, [p.value for p in s.points]) for s in series]
+            + [(a.label, [p.value if p else None for p in a.points]) for a in agreed],
             marks=trends.marks(),
             title="Line chart of the collaboration's mean score for each characteristic in each "
-            "round; the same figures are in the table.",
+            "round"
+            + (", with the scores agreed in workshops dotted with stars" if agreed else "")
+            + "; the same figures are in the table.",
+            styles=[None] * len(series)
+            + [(colour.get(a.of, charts.AGREED_COLOUR), *AGREED_STYLE[1:]) for a in agreed],
         ),
     }
 

@@ -39,6 +39,7 @@ MARKERS = ["circle", "square", "diamond", "triangle", "cross", "triangle-down"]
 CHAR_WIDTH = 0.6
 
 Series = Sequence[tuple[str, Sequence[float | None]]]
+Style = tuple[str, str, str]  # (colour, SVG dash array, marker)
 
 
 def _attr(value) -> str:
@@ -80,6 +81,14 @@ def _text(x: float, y: float, lines: list[str], *, size: float, anchor: str = "m
 # A plus sign of bars 0.8 wide, in half-sizes: one arm's outline, turned a quarter at a time.
 _ARM = ((0.4, -1.2), (0.4, -0.4), (1.2, -0.4))
 _CROSS = [[(x, y), (-y, x), (-x, -y), (y, -x)][turn] for turn in range(4) for x, y in _ARM]
+# A five-pointed star, the first point up (the agreed scores' marker, ``charts.AGREED_MARKER``).
+_STAR = [
+    (
+        (1.5 if i % 2 == 0 else 0.65) * math.sin(math.pi * i / 5),
+        -(1.5 if i % 2 == 0 else 0.65) * math.cos(math.pi * i / 5),
+    )
+    for i in range(10)
+]
 
 
 def _marker(shape: str, x: float, y: float, size: float, colour: str, value=None) -> str:
@@ -96,6 +105,7 @@ def _marker(shape: str, x: float, y: float, size: float, colour: str, value=None
             f" {common}/>"
         )
     points = {
+        "star": _STAR,
         "diamond": [(0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)],
         "triangle": [(0, -1.3), (1.2, 1), (-1.2, 1)],
         "triangle-down": [(0, 1.3), (1.2, -1), (-1.2, -1)],
@@ -132,6 +142,17 @@ def _style(index: int) -> tuple[str, str, str]:
     """(colour, dash, marker) of the series at ``index``."""
     colour = TEAM_COLOURS[index % len(TEAM_COLOURS)]
     return colour, DASHES[index % len(DASHES)], MARKERS[index % len(MARKERS)]
+
+
+def _styles(default, styles: Sequence[Style | None]):
+    """The style of the series at an index: its own from ``styles`` if it has one, else
+    ``default``'s."""
+
+    def style_of(index: int) -> Style:
+        own = styles[index] if index < len(styles) else None
+        return own or default(index)
+
+    return style_of
 
 
 def _open(width: float, height: float, title: str, kind: str) -> str:
@@ -182,6 +203,7 @@ def radar_svg(
     bands: dict[str, float],
     title: str | None = None,
     scale: tuple[float, float] = (1, 5),
+    styles: Sequence[Style | None] = (),
 ) -> str:
     """A radar on the 1–5 scale: one axis per label, clockwise from the top.
 
@@ -191,7 +213,8 @@ def radar_svg(
     second (the previous round) is dashed with square markers; any further ones take the next
     colours, dashes and markers. ``bands`` holds where "developing" and "strength" begin
     (``{"developing": 3.0, "strength": 4.0}``): those rings are drawn dotted and dashed, and
-    labelled, as on the page.
+    labelled, as on the page. ``styles`` gives a series its own (colour, dash, marker) in
+    place of its index's (the workshop's agreed scores), None keeping its index's.
     """
     low, high = scale
     count = len(labels)
@@ -200,7 +223,8 @@ def radar_svg(
     line_height = LABEL_SIZE * 1.2
     top = 14 + tallest * line_height  # room for the labels above the top axis
     cx, cy = RADAR_WIDTH / 2, top + RADAR_RADIUS
-    entries = [(name, *_radar_style(i)) for i, (name, _) in enumerate(series)]
+    style_of = _styles(_radar_style, styles)
+    entries = [(name, *style_of(i)) for i, (name, _) in enumerate(series)]
     legend, legend_height = _legend(
         entries, left=24, top=cy + RADAR_RADIUS + 12 + tallest * line_height, width=472
     )
@@ -261,7 +285,7 @@ def radar_svg(
     # The series, main one last so that it is drawn on top.
     drawn = []
     for index, (name, values) in enumerate(series):
-        colour, dash, marker = _radar_style(index)
+        colour, dash, marker = style_of(index)
         points = [None if v is None else point(i, v) for i, v in enumerate(values)]
         group = [f'<g class="series" data-name="{_attr(name)}">']
         if index == 0 and count and all(p is not None for p in points):
@@ -333,13 +357,14 @@ def line_chart_svg(
     marks: Sequence[tuple[int, str]] = (),
     y_range: tuple[float, float] = (1, 5),
     title: str | None = None,
+    styles: Sequence[Style | None] = (),
 ) -> str:
     """Lines over rounds: ``x_labels`` along the bottom, ``series`` a list of (label, values)
     with one value per x label and None where there is none (the line breaks there).
 
     ``marks`` is a list of (x index, text): a dashed vertical line halfway before that point,
     where the change happened (as ``charts.trend_lines`` draws the edition changes), with its
-    text above the plot; at index 0, on the first point.
+    text above the plot; at index 0, on the first point. ``styles`` as for ``radar_svg``.
     """
     low, high = y_range
     count = len(x_labels)
@@ -352,7 +377,8 @@ def line_chart_svg(
     wrapped = [wrap(label, label_width) for label in x_labels]
     tallest = max((len(lines) for lines in wrapped), default=1)
     bottom = top + PLOT_HEIGHT
-    entries = [(name, *_style(i)) for i, (name, _) in enumerate(series)]
+    style_of = _styles(_style, styles)
+    entries = [(name, *style_of(i)) for i, (name, _) in enumerate(series)]
     legend, legend_height = _legend(
         entries, left=left, top=bottom + 10 + tallest * 12 + 6, width=plot_width
     )
@@ -418,7 +444,7 @@ def line_chart_svg(
         )
 
     for index, (name, values) in enumerate(series):
-        colour, dash, marker = _style(index)
+        colour, dash, marker = style_of(index)
         points = [None if v is None else (x_at(i), y_at(v)) for i, v in enumerate(values)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         group = [f'<g class="series" data-name="{_attr(name)}">']

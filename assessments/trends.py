@@ -9,6 +9,10 @@ is shown exactly when the round's own pages show that figure) and the editions' 
 * A point is missing, with its reason, when the round's pages would not show that figure (fewer
   than k respondents, or hidden so that a smaller group cannot be worked out), when the round
   has fewer than k responses in all, or when the team, group or characteristic was not in it.
+* Where a round had a consensus workshop, the score its room agreed on a characteristic is a
+  second line beside the survey's (``Trends.agreed``): a point per round whose workshop recorded
+  one, each with the workshop's date and how many took part. Agreed scores are the room's
+  judgement, not a figure from anyone's answers, so they need no disclosure rule.
 
 Nothing here reads answers or queries the database; ``selectors.trends.collaboration_trends``
 gathers the inputs in a fixed number of queries.
@@ -30,6 +34,15 @@ ROUND_TOO_SMALL = "round_too_small"  # the round has fewer than k responses in a
 
 
 @dataclass(frozen=True)
+class Agreed:
+    """What a round's consensus workshop agreed, as plain data (``selectors.workshops``)."""
+
+    held_on: date
+    participants: int
+    scores: Mapping[int, int | None]  # by characteristic number; None: the room could not agree
+
+
+@dataclass(frozen=True)
 class TrendRound:
     round_id: int
     title: str
@@ -40,6 +53,7 @@ class TrendRound:
     # {characteristic number: {indicator key: statement}} of the round's edition
     indicators: Mapping[int, Mapping[str, str]]
     edition_changed: bool = False  # its edition differs from the round before it
+    agreed: Agreed | None = None  # its workshop's agreed scores; None without a workshop
 
     @property
     def k(self) -> int:
@@ -87,6 +101,32 @@ class Series:
 
 
 @dataclass(frozen=True)
+class AgreedPoint:
+    """One round's agreed score on a characteristic, with its workshop's date and size."""
+
+    score: int | None  # None: the room could not agree
+    held_on: date
+    participants: int
+
+    @property
+    def value(self) -> float | None:
+        """The score as charts draw it; None (a gap) where the room could not agree."""
+        return None if self.score is None else float(self.score)
+
+
+@dataclass(frozen=True)
+class AgreedSeries:
+    """The scores workshops agreed on one characteristic, round by round: the second line beside
+    the survey's (``of``, its series key). A point is None where the round had no workshop or
+    its workshop recorded nothing on the characteristic."""
+
+    key: str  # "agreed:<number>"
+    of: str  # "c:<number>"
+    label: str
+    points: list[AgreedPoint | None]
+
+
+@dataclass(frozen=True)
 class IndicatorChange:
     number: int  # characteristic
     added: list[tuple[str, str]]  # (key, statement) in the new edition only
@@ -127,6 +167,28 @@ class Trends:
             )
             for number, name in self.characteristics
         ]
+
+    def agreed(self) -> list[AgreedSeries]:
+        """Per characteristic that a workshop recorded an agreement on in any round, the agreed
+        scores round by round (the second line); empty when no round had one."""
+        found = []
+        for number, name in self.characteristics:
+            points = [
+                AgreedPoint(r.agreed.scores[number], r.agreed.held_on, r.agreed.participants)
+                if r.agreed is not None and number in r.agreed.scores
+                else None
+                for r in self.rounds
+            ]
+            if any(p is not None for p in points):
+                found.append(
+                    AgreedSeries(
+                        f"agreed:{number}",
+                        f"c:{number}",
+                        f"{number}. {name}: agreed in a workshop",
+                        points,
+                    )
+                )
+        return found
 
     def teams(self, number: int) -> list[Series]:
         return self._breakdown("teams", self.team_labels, number)
@@ -203,6 +265,7 @@ def build(
                 r.figures,
                 r.indicators,
                 changed,
+                r.agreed,
             )
         )
     return Trends(

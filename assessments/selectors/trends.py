@@ -12,6 +12,7 @@ from assessments import group_results
 from assessments import trends as trends_module
 from assessments.models import ResultsPreference, Round, StakeholderGroup, Team
 from assessments.selectors.group_results import characteristic_info, offered_groups, team_labels
+from assessments.selectors.workshops import agreed_scores_for_rounds
 from frameworks.models import Characteristic, Indicator
 
 
@@ -21,8 +22,10 @@ def collaboration_trends(collaboration, user, *, up_to=None) -> trends_module.Tr
     snapshots (the per-round rollups), never an answer, in 6 queries whatever the number of
     rounds, teams and responses: the rounds with their editions and snapshots, the editions'
     characteristics and their indicators, the user's preference for the latest round (team
-    names or Team A, B, …), the teams, the offered groups. With ``up_to`` (a round), only the
-    rounds opened by then: what a report of that round looks back on."""
+    names or Team A, B, …), the teams, the offered groups; then the rounds' workshops and, if
+    any round had one, their agreements (``agreed_scores_for_rounds``: 1 or 2 queries whatever
+    the number of rounds and agreements). With ``up_to`` (a round), only the rounds opened by
+    then: what a report of that round looks back on."""
     rounds = Round.objects.filter(collaboration=collaboration)
     if up_to is not None:
         rounds = rounds.filter(opens_on__lte=up_to.opens_on)
@@ -48,6 +51,7 @@ def collaboration_trends(collaboration, user, *, up_to=None) -> trends_module.Tr
     )
     offered = offered_groups(collaboration.pk)
     labels = dict(StakeholderGroup.choices)
+    agreed = agreed_scores_for_rounds([r.pk for r in rounds])
 
     trend_rounds = []
     for round in rounds:
@@ -76,6 +80,7 @@ def collaboration_trends(collaboration, user, *, up_to=None) -> trends_module.Tr
                 indicators={
                     c.number: {i.key: i.text for i in c.indicators.all()} for c in characteristics
                 },
+                agreed=_agreed(agreed.get(round.pk)),
             )
         )
 
@@ -93,4 +98,16 @@ def collaboration_trends(collaboration, user, *, up_to=None) -> trends_module.Tr
         characteristics=[(c.number, c.name) for c in latest],
         team_labels=row_labels("teams", [(f"team:{pk}", label) for pk, label in teams]),
         group_labels=row_labels("groups", [(f"group:{slug}", label) for slug, label in offered]),
+    )
+
+
+def _agreed(scores) -> trends_module.Agreed | None:
+    """A round's ``AgreedScores`` as the pure trends take them: every characteristic the room
+    recorded, None where it could not agree."""
+    if scores is None or not scores.agreements:
+        return None
+    return trends_module.Agreed(
+        held_on=scores.held_on,
+        participants=scores.participants,
+        scores={number: a.score for number, a in scores.agreements.items()},
     )

@@ -31,6 +31,7 @@ from assessments.selectors.group_results import (
     group_results_page,
     snapshot_comments,
 )
+from assessments.selectors.workshops import AgreedScores, agreed_scores
 from frameworks.models import Example, ValueMode
 
 SORT_ORDERS = ("asc", "desc")
@@ -53,13 +54,16 @@ def _page(access: Access, round_id: int, request: HttpRequest) -> GroupResultsPa
     return group_results_page(round_of(access, round_id), request.user)
 
 
-def _radar(page: GroupResultsPage, shown_keys: set[str]) -> tuple[dict, list, list]:
+def _radar(
+    page: GroupResultsPage, shown_keys: set[str], agreed: AgreedScores | None
+) -> tuple[dict, list, list]:
     """The radar with the team traces named for this page (names or Team A, B, …) and shown as
-    the facilitator chose (the form works without JavaScript). Returns (chart, toggles, legend)."""
+    the facilitator chose (without JavaScript too), and any agreed scores: (chart, toggles, legend)."""
     if not page.figures.shown:
         return {}, [], []
     previous = page.previous.values if page.previous else None
-    chart = charts.group_radar(page.figures, previous, shown=shown_keys)
+    scores = agreed.scores if agreed else None  # a gap where the room could not agree
+    chart = charts.group_radar(page.figures, previous, shown=shown_keys, agreed=scores)
     toggles = [
         {"key": trace["meta"], "label": trace["name"], "on": trace["visible"] is True, "index": i}
         for i, trace in enumerate(chart["data"])
@@ -74,6 +78,7 @@ class ChartRow:
     total: group_results.Figure
     previous: float | None
     once: group_results.EachTeamOnce | None = None  # the mean with every team counting once
+    agreed: object = None  # the workshop's newest Agreement on it (score None: could not agree)
 
 
 @facilitator_view(methods=("GET", "HEAD"))
@@ -81,7 +86,9 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
     page = _page(access, round_id, request)
     figures = page.figures
     chosen = set(request.GET.getlist("show"))
-    radar, toggles, legend = _radar(page, chosen)
+    agreed = agreed_scores(page.round) if figures.shown else None  # 1 query, 2 with a workshop
+    agreed = agreed if agreed and agreed.agreements else None  # beside the survey's scores
+    radar, toggles, legend = _radar(page, chosen, agreed)
     team_rows = [
         row
         for row in figures.teams.rows
@@ -105,6 +112,7 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             total=figures.total[c.number],
             previous=previous.get(c.number),
             once=group_results.each_team_once(figures, c.number),
+            agreed=agreed.agreements.get(c.number) if agreed else None,
         )
         for c in page.characteristics
     ]
@@ -135,6 +143,7 @@ def overview(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             toggles=toggles,
             legend=legend,
             chart_rows=chart_rows,
+            agreed=agreed,
             team_table=team_table,
             teams_on=any(team["on"] for team in team_table),
             cards=plan.priorities,
@@ -367,8 +376,10 @@ def team_names(request: HttpRequest, access: Access, round_id: int) -> HttpRespo
 @facilitator_view(methods=("GET", "HEAD"))
 def export_csv(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
     """The round's aggregate figures as CSV (UTF-8 with a BOM, so that spreadsheet programs read
-    the accents), with the same suppression as the pages and formula-like cells escaped."""
+    the accents), with the same suppression as the pages and formula-like cells escaped; then
+    any scores agreed in a workshop, labelled as such (``group_results.agreed_rows``)."""
     page = _page(access, round_id, request)
+    agreed = agreed_scores(page.round)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = slugify(f"{access.collaboration.name} {page.round.title}") or "results"
     response["Content-Disposition"] = f'attachment; filename="{filename}-figures.csv"'
@@ -382,4 +393,8 @@ def export_csv(request: HttpRequest, access: Access, round_id: int) -> HttpRespo
         row = [""] * len(group_results.CSV_HEADER)
         row[group_results.CSV_HEADER.index("Note")] = note
         writer.writerow(row)
+    if agreed is not None:
+        scores = {n: a.score for n, a in agreed.agreements.items()}
+        characteristics = page.figures.characteristics
+        writer.writerows(group_results.agreed_rows(characteristics, scores, agreed.label))
     return response

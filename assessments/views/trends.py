@@ -1,6 +1,7 @@
 """Trends: a collaboration's results round after round (``selectors.trends``), for
 its members (viewers and up). Every chart has a table with the same numbers; a missing point
-says why in the table."""
+says why in the table. Where rounds had a consensus workshop, the scores it agreed are a second
+line beside each characteristic's, labelled with the workshop's date and size."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def trends(request: HttpRequest, access: Access) -> HttpResponse:
         number = numbers[0]
     titles, marks = data.titles, data.marks()
     collaboration = data.collaboration()
+    agreed = data.agreed()  # a second line per characteristic a workshop agreed a score on
     all_teams = data.teams(number) if number else []
     all_groups = data.groups(number) if number else []
     teams = [s for s in all_teams if s.any_shown]
@@ -37,7 +39,8 @@ def trends(request: HttpRequest, access: Access) -> HttpResponse:
             "trends": data,
             "shown": shown,
             "collaboration_series": collaboration,
-            "collaboration_chart": charts.trend_lines(titles, collaboration, marks)
+            "agreed_series": agreed,
+            "collaboration_chart": charts.trend_lines(titles, collaboration, marks, agreed)
             if shown
             else None,
             "number": number,
