@@ -199,7 +199,8 @@ def pages(db, monkeypatch, content, collaboration, open_round, team_link, olive,
         "link_id": board_link.pk,
         "number": 1,
     }
-    not_pages = {"facilitate_qr", "results_csv"}  # an SVG and a CSV
+    # An SVG and a CSV; each chart as a file (SVG, PNG, CSV: test_chart_downloads.py).
+    not_pages = {"facilitate_qr", "results_csv", "round_chart", "trends_chart"}
     for name, route in facilitator_routes():
         if name in not_pages:
             continue
