@@ -70,6 +70,22 @@ def _context(access: Access, round: Round, workshop: Workshop | None, **extra) -
     }
 
 
+def _setup(
+    request: HttpRequest,
+    access: Access,
+    round: Round,
+    *,
+    form: WorkshopForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page of a round without a workshop: what one is, and the form that opens it."""
+    if form is None and access.can_facilitate:
+        form = WorkshopForm(instance=None)
+    return render(
+        request, "workshops/setup.html", _context(access, round, None, form=form), status=status
+    )
+
+
 @facilitator_view()
 def workshop(request: HttpRequest, access: Access, round_id: int) -> HttpResponse:
     """The set-up form while the round has no workshop; then the workshop's page, with the form
@@ -90,12 +106,7 @@ def workshop(request: HttpRequest, access: Access, round_id: int) -> HttpRespons
             return redirect("facilitate_workshop", access.collaboration.pk, round.pk)
     status = 400 if form is not None and form.errors else 200
     if existing is None:
-        return render(
-            request,
-            "workshops/setup.html",
-            _context(access, round, None, form=form),
-            status=status,
-        )
+        return _setup(request, access, round, form=form, status=status)
     page = group_results_page(round, anonymised=existing.hide_team_names)
     items = _items(page, Agreement.objects.filter(workshop=existing).current())
     return render(
@@ -213,8 +224,8 @@ def projector(request: HttpRequest, access: Access, round_id: int, number: int) 
     """One characteristic on the shared screen; facilitators record what the room agreed."""
     round, workshop = _workshop_and_round(access, round_id)
     if workshop is None:
-        # Nothing to show or record on yet: the workshop's page opens it.
-        return redirect("facilitate_workshop", access.collaboration.pk, round.pk)
+        # Nothing to show or record on yet: the set-up form (a post saves nothing).
+        return _setup(request, access, round, status=200 if request.method != "POST" else 400)
     if request.method != "POST":
         return _projector(request, access, round, workshop, number)
     form = AgreementForm(request.POST, version=round.framework_version)
@@ -241,7 +252,7 @@ def add_action(request: HttpRequest, access: Access, round_id: int, number: int)
     workshop; errors show on the projector view."""
     round, workshop = _workshop_and_round(access, round_id)
     if workshop is None:
-        return redirect("facilitate_workshop", access.collaboration.pk, round.pk)
+        return _setup(request, access, round, status=400)
     form = WorkshopActionForm(
         request.POST,
         instance=Action(collaboration=access.collaboration, round=round),

@@ -110,10 +110,15 @@ def test_participants_out_of_range_get_a_clear_message_and_nothing_is_saved(
     assert not Workshop.objects.exists()
 
 
-def test_projector_before_the_workshop_is_opened_goes_to_the_set_up(open_round, fred):
-    response = signed_in(fred).get(url("workshop_characteristic", open_round, 1))
-    assert response.status_code == 302
-    assert response["Location"] == url("facilitate_workshop", open_round)
+def test_projector_before_the_workshop_is_opened_offers_to_open_it(open_round, fred):
+    client = signed_in(fred)
+    response = client.get(url("workshop_characteristic", open_round, 1))
+    assert response.status_code == 200
+    assert "Open the workshop" in response.content.decode()
+    assert agree(client, open_round).status_code == 400
+    assert client.post(url("workshop_action", open_round, 1), {"title": "x"}).status_code == 400
+    assert not Workshop.objects.exists() and not Agreement.objects.exists()
+    assert not Action.objects.exists()
 
 
 def test_the_overview_and_round_page_link_to_the_workshop(open_round, fred):
