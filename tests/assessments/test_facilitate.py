@@ -343,13 +343,13 @@ def test_the_round_page_runs_the_same_queries_for_1_and_20_teams(
     url = reverse("facilitate_round", args=[collaboration.pk, open_round.pk])
     client.get(url)
     # session, user, membership (+ collaboration), round (+ edition), team links (+ teams),
-    # personal invitations counted per team.
-    with django_assert_num_queries(6):
+    # personal invitations counted per team, the results' release (shared or not).
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
     for n in range(20):
         team = Team.objects.create(collaboration=collaboration, name=f"Team {n}")
         team_links_create_for_team(team=team)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = client.get(url).content.decode()
     assert html.count("QR code poster") == 20  # the fixture's round had no team links yet
 
