@@ -92,8 +92,15 @@ def sharing(request: HttpRequest, access: Access, round_id: int) -> HttpResponse
             "live": live,
             "release_form": release_form,
             "link_form": link_form,
+            # The links' addresses only for facilitators, as the round page shows team links:
+            # whoever holds one reads the results without signing in.
             "links": [
-                (link, request.build_absolute_uri(reverse("board", args=[link.token])))
+                (
+                    link,
+                    request.build_absolute_uri(reverse("board", args=[link.token]))
+                    if access.can_facilitate
+                    else None,
+                )
                 for link in board_links(round)
             ],
             "today": today,

@@ -386,10 +386,12 @@ def test_the_updated_stamp_changes_with_what_the_page_shows_and_says_nothing_els
 # --- Who may do what -------------------------------------------------------------------------------
 
 
-def test_a_viewer_reads_the_sharing_page_but_cannot_release(figures_round, vera):
+def test_a_viewer_reads_the_sharing_page_but_cannot_release(figures_round, fred, vera):
+    link = board_link(figures_round, fred)
     client = signed_in(vera)
     html = client.get(sharing_url(figures_round)).content.decode()
     assert "Not shared." in html and 'name="action"' not in html
+    assert link.label in html and link.token not in html  # the address only for facilitators
     for data in ({"action": "release", "confirm_early": "on"}, {"action": "withdraw"}):
         assert client.post(sharing_url(figures_round), data).status_code == 403
     assert not ResultsRelease.objects.exists()
