@@ -10,7 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Action, ActionChange, Collaboration, Round
+from assessments.models import Action, ActionChange, Collaboration, Round, Workshop
 from frameworks.models import Suggestion
 
 # The fields a facilitator changes, in the order the history lists them.
@@ -35,13 +35,16 @@ def action_create(
     data: Mapping,
     round: Round | None = None,
     suggestion: Suggestion | None = None,
+    workshop: Workshop | None = None,
 ) -> Action:
     """A new action on the collaboration, recorded as created in its history. ``data`` holds
-    the tracked fields (a validated form's cleaned data)."""
+    the tracked fields (a validated form's cleaned data); ``workshop`` is the consensus workshop
+    that agreed it, if any."""
     now = timezone.now()
     action = Action.objects.create(
         collaboration=collaboration,
         round=round,
+        workshop=workshop,
         suggestion=suggestion,
         suggestion_text=suggestion.text if suggestion else "",
         created_by=user,

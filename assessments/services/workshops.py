@@ -84,9 +84,6 @@ def add_workshop_action(workshop: Workshop, number: int, user, **fields) -> Acti
         user=user,
         data={**fields, "characteristic_number": number},
         round=round,
+        workshop=workshop,
     )
-    # action_create knows nothing of workshops; the mark goes on in the same transaction, so an
-    # action is never in the plan without it.
-    Action.objects.filter(pk=action.pk).update(workshop=workshop)
-    action.workshop = workshop
     return action
