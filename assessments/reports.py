@@ -13,6 +13,9 @@ refuses everything else: a report never reaches the network, whatever its HTML h
 
 from __future__ import annotations
 
+import base64
+import binascii
+import logging
 import mimetypes
 import posixpath
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.templatetags.static import static
 from django.utils.text import slugify
 from weasyprint import HTML
@@ -42,7 +45,13 @@ from assessments.trends import Trends
 from frameworks.models import Source
 
 STYLESHEET = "css/report.css"
+PDF_VARIANT = "pdf/ua-1"  # tagged and accessible (ISO 14289-1), as WeasyPrint writes it
+# The reports' charts, placed as <img> (``templatetags/ca_pdf.chart_src``): only these data: URLs
+# are read, and they are decoded here, never fetched.
+CHART_IMAGE_PREFIX = "data:image/svg+xml;base64,"
 GAP_WORTH_SAYING = Decimal("0.50")  # the summary names the widest gap (as printed) from here
+
+logger = logging.getLogger(__name__)
 
 
 # --- Rendering ------------------------------------------------------------------------------------
@@ -50,9 +59,10 @@ GAP_WORTH_SAYING = Decimal("0.50")  # the summary names the widest gap (as print
 
 class StaticFilesFetcher(URLFetcher):
     """WeasyPrint's URL fetcher for the reports: a URL under ``STATIC_URL`` on the report's own
-    origin is read from the static directories (staticfiles finders); any other URL (another
-    host, ``file:``, ``data:``, a path climbing out with ``..``) is refused, so nothing is ever
-    fetched over the network or read from elsewhere on the disk."""
+    origin is read from the static directories (staticfiles finders), and a chart of the report's
+    own (an SVG as a base64 ``data:`` URL, ``CHART_IMAGE_PREFIX``) is decoded in place; any
+    other URL (another host, ``file:``, any other ``data:``, a path climbing out with ``..``) is
+    refused, so nothing is ever fetched over the network or read from elsewhere on the disk."""
 
     def __init__(self, base_url: str):
         super().__init__(allowed_protocols=("http", "https"), allow_redirects=False)
@@ -60,6 +70,15 @@ class StaticFilesFetcher(URLFetcher):
         self.origin = (base.scheme, base.netloc)
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith(CHART_IMAGE_PREFIX):
+            # A report's own chart, drawn by ``assessments.svg`` and placed as an <img> so that
+            # the tagged PDF has a figure with its alternative text; whatever it refers to is
+            # fetched through this same fetcher, so it can reach nothing else either.
+            try:
+                body = base64.b64decode(url[len(CHART_IMAGE_PREFIX) :], validate=True)
+            except binascii.Error as error:
+                raise ValueError("A chart image that is not base64.") from error
+            return URLFetcherResponse(url, body, {"Content-Type": "image/svg+xml"})
         name = static_name(url, self.origin)
         path = _find(name) if name else None
         if path is None:
@@ -97,9 +116,20 @@ def render_pdf(html: str, base_url: str) -> bytes:
     """The PDF of a report's HTML. ``base_url`` is the site's root as the request reached it
     (``request.build_absolute_uri("/")``): the stylesheet's URL resolves against it, and only
     static files on that origin are read."""
-    return HTML(
+    document = HTML(
         string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(base_url)
-    ).write_pdf()
+    ).render()
+    try:
+        # PDF/UA-1: a tagged PDF (headings, lists, tables with their headers, figures with their
+        # alternative text, in reading order), its language and title from <html lang> and
+        # <title>, and the title shown by the viewer (DisplayDocTitle): a screen reader reads it.
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
+    except (ValueError, AssertionError):
+        # WeasyPrint 69 cannot tag a table whose caption was left alone at the foot of a page
+        # ("Table wrapper without a table"). report.css keeps captions with their tables; should
+        # a layout still part them, the reader gets the report untagged rather than an error.
+        logger.warning("A report could not be tagged: it was written untagged.", exc_info=True)
+        return document.write_pdf()
 
 
 def report_filename(*parts: str, suffix: str) -> str:
@@ -557,4 +587,182 @@ def personal_report_context(round, results: PersonalResults, *, today) -> dict:
         "today": today,
         "radar_svg": personal_radar(results),
         "sources": credited_sources(results.version),
+    }
+
+
+# --- A round's two-page summary, for a board pack -------------------------------------------------
+
+PURPOSE_LIMIT = 300  # characters of the purpose statement on page 1; the full report has it whole
+REASONING_LIMIT = 75  # one line of a workshop's reasoning, in the agreed scores' table
+ACTION_TITLE_LIMIT = 120  # three actions' titles fit page 2 beside the method
+OWNER_LIMIT = 40
+SUMMARY_ACTIONS = 3
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` on one line, at most ``limit`` characters: cut at the last space that fits and
+    ended with "…" when it is longer (a word longer than the limit is cut where it stops)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.–-") + "…"
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    """One characteristic on the summary's first page: the collaboration's score as the overview
+    shows it, the previous round's, the change between the two as printed, and the workshop's
+    agreed score (the radar's series, in its table)."""
+
+    characteristic: object
+    total: group_results.Figure
+    previous: float | None
+    agreement: object  # the workshop's newest Agreement on it, or None
+
+    @property
+    def change(self) -> Decimal | None:
+        """This round's score minus the previous round's, both as printed (so the reader's own
+        subtraction checks); None unless both are shown."""
+        if not self.total.shown or self.total.result.mean is None or self.previous is None:
+            return None
+        return scoring.shown(self.total.result.mean) - scoring.shown(self.previous)
+
+
+@dataclass(frozen=True)
+class SummaryAgreement:
+    """What the room agreed on one characteristic, shortened for page 2."""
+
+    characteristic: object
+    agreement: object  # Agreement: score (None: could not agree), reasoning, dissent
+    reasoning: str  # shortened to one line
+
+
+@dataclass(frozen=True)
+class SummaryAction:
+    action: Action
+    title: str
+    owner: str
+    characteristic_name: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ResponseRate:
+    """How many of the people who could answer the figures count: the responses the results
+    count (moving with the figures, by nobody or at least k) over the headcounts of the teams
+    taking part. Never a live count (docs/privacy.md, "Counts on the tracking page")."""
+
+    counted: int
+    headcount: int | None  # None unless every team taking part has a headcount
+    teams: int
+    without_headcount: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.headcount:
+            return None
+        return scoring.rounded(Decimal(100 * self.counted) / self.headcount, 0)
+
+
+def response_rate(figures: group_results.RoundFigures, teams) -> ResponseRate | None:
+    """The response rate the summary prints, or None before figures are shown (no count at all
+    under k). The teams taking part: every team not archived, and an archived one whose row on
+    the results pages is not "no responses yet" (its people answered this round)."""
+    if not figures.shown:
+        return None
+    answered = {row.key for row in figures.teams.rows if not row.responses.empty}
+    taking_part = [
+        team for team in teams if team.archived_on is None or f"team:{team.pk}" in answered
+    ]
+    without = sum(1 for team in taking_part if not team.headcount)
+    headcount = None if without else sum(team.headcount for team in taking_part)
+    return ResponseRate(figures.responses, headcount, len(taking_part), without)
+
+
+def summary_actions(round) -> tuple[list[Action], bool, int]:
+    """The open actions the summary lists, in one query: those raised from ``round`` (from its
+    results or agreed at its workshop) if any, else all the collaboration's open actions; the
+    soonest due first (undated last). Returns (the first three, whether they are this round's,
+    how many there are in all)."""
+    raised_here = Q(round_id=round.pk) | Q(workshop__round_id=round.pk)
+    actions = list(
+        Action.objects.filter(
+            collaboration_id=round.collaboration_id, status__in=Action.OPEN_STATUSES
+        )
+        .annotate(raised_here=Case(When(raised_here, then=Value(True)), default=Value(False)))
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+    here = [action for action in actions if action.raised_here]
+    chosen = here or actions
+    return chosen[:SUMMARY_ACTIONS], bool(here), len(chosen)
+
+
+def round_summary_context(
+    page: GroupResultsPage,
+    *,
+    collaboration,
+    today,
+    agreed: AgreedScores | None,
+    actions: tuple[list[Action], bool, int],
+    teams,
+) -> dict:
+    """Everything ``reports/round_summary.html`` shows, on two A4 pages: page 1 the round, its
+    purpose (shortened), the headline scores with the previous round's and the change, a small
+    radar of the same numbers and the response rate; page 2 what partners agreed, the top three
+    actions and the method with the publisher's credit. ``agreed`` is ``agreed_scores(round)``,
+    ``actions`` is ``summary_actions(round)``, ``teams`` the collaboration's teams. No query of
+    its own: the edition's source comes with the round."""
+    figures = page.figures
+    workshop_held = agreed is not None
+    if agreed is not None and not agreed.agreements:
+        agreed = None
+    agreements = agreed.agreements if agreed else {}
+    previous = _previous_values(page)
+    names = {c.number: c.name for c in page.characteristics}
+    first, from_round, open_count = actions
+    purpose = shortened(collaboration.purpose, PURPOSE_LIMIT)
+    return {
+        "collaboration": collaboration,
+        "round": page.round,
+        "page": page,
+        "figures": figures,
+        "k": figures.k,
+        "version": page.round.framework_version,
+        "today": today,
+        "purpose": purpose,
+        "purpose_shortened": purpose != " ".join(collaboration.purpose.split()),
+        "headline": [
+            HeadlineRow(
+                c, figures.total[c.number], previous.get(c.number), agreements.get(c.number)
+            )
+            for c in page.characteristics
+        ],
+        "radar_svg": round_radar(page, agreed) if figures.shown else "",
+        "rate": response_rate(figures, teams),
+        "agreed": agreed,
+        "workshop_held": workshop_held,
+        "summary_agreements": [
+            SummaryAgreement(
+                c,
+                agreements[c.number],
+                shortened(agreements[c.number].reasoning, REASONING_LIMIT),
+            )
+            for c in page.characteristics
+            if c.number in agreements
+        ],
+        "summary_actions": [
+            SummaryAction(
+                action,
+                shortened(action.title, ACTION_TITLE_LIMIT),
+                shortened(action.owner, OWNER_LIMIT),
+                names.get(action.characteristic_number, ""),
+                action.is_overdue(today),
+            )
+            for action in first
+        ],
+        "actions_from_round": from_round,
+        "open_actions": open_count,
     }

@@ -64,6 +64,7 @@ EXPECTED = {
     "results_team_names": row([L, N, 405, 405, 405], [L, N, 400, 400, 400]),
     "results_csv": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     "results_pdf": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
+    "results_summary_pdf": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     # Trends and the action plan: members read them; facilitators add and change actions.
     "facilitate_trends": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),
     "facilitate_actions": row([L, N, 200, 200, 200], [L, N, 405, 405, 405]),

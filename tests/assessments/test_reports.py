@@ -9,6 +9,7 @@ owns another collaboration; a partner answers through the real journey (tests/as
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -90,9 +91,20 @@ def json_block(html: str, element_id: str):
     return json.loads(match.group(1))
 
 
+def charts_in(html: str) -> str:
+    """The report's SVG charts, read back from the <img> that places each (a base64 data: URL,
+    so that the tagged PDF has a figure with its alternative text)."""
+    return "".join(
+        base64.b64decode(data).decode()
+        for data in re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,([^"]+)"', html)
+    )
+
+
 def svg_points(html: str, kind: str) -> dict[str, list[float]]:
     """{series name: its points' values} of the report's SVG chart of ``kind`` (radar, lines)."""
-    chart = re.search(rf'<svg [^>]*class="chart chart-{kind}".*?</svg>', html, re.S).group(0)
+    chart = re.search(
+        rf'<svg [^>]*class="chart chart-{kind}".*?</svg>', charts_in(html), re.S
+    ).group(0)
     result = {}
     for name, body in re.findall(r'<g class="series" data-name="([^"]*)">(.*?)</g>', chart):
         result[name] = [float(v) for v in re.findall(r'class="point" data-value="([^"]+)"', body)]
@@ -148,7 +160,10 @@ def test_the_report_is_a4_numbered_and_shows_the_overview_figures(open_round, fr
         for line in svg.wrap(characteristic.short_name, svg.LABEL_WIDTH):
             assert line in text, line
     (html,) = captured
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-radar"') == 1
+    assert (
+        charts_in(html).count('<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-radar"')
+        == 1
+    )
     drawn = json_block(overview.content.decode(), "radar-figure")
     collaboration = next(t for t in drawn["data"] if t.get("meta") == "collaboration")
     assert svg_points(html, "radar")["Collaboration"] == collaboration["r"][:-1]
@@ -239,7 +254,7 @@ def test_before_k_responses_the_pdf_says_no_figures_yet(open_round, fred, captur
     assert "fewer than 5 so far" in text  # on the cover
     bands_removed = text.replace("3.00", "").replace("4.00", "")  # where the bands begin
     assert not re.search(r"\b\d\.\d\d\b", bands_removed)
-    for absent in ("Teams and stakeholder groups", "What to work on first", "<svg"):
+    for absent in ("Teams and stakeholder groups", "What to work on first", "data:image/svg"):
         assert absent not in text and absent not in captured[0]
     assert "How the figures are worked out" in text and "NHS Professionals" in text
 
@@ -454,7 +469,7 @@ def test_the_report_carries_the_trends_and_the_action_plan(
     assert cells == ["2.00", "4.00"] * 8  # every characteristic, both rounds, on the same line
     assert "5.00" not in table and "Next year" not in table
     assert "Edition 1 to edition 2, from Autumn round" in text
-    assert "<svg" in html[html.index("trends-heading") :]
+    assert "chart chart-lines" in charts_in(html[html.index("trends-heading") :])
     plan = text[text.index("Action plan") :]
     assert "Write a shared risk log" in plan and "Board secretary" in plan
     assert "Doing Overdue" in plan
