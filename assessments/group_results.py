@@ -741,6 +741,10 @@ def _sureness_cells(figure: Figure, sure: Reliability | None) -> list[str]:
 # --- Statements that split the room (a consensus workshop) --------------------------------------
 
 SPLIT_ROOM_MIN_OUTSIDE = 4
+# SCIROCCO's four, in the room of up to sixteen its workshops are made for: a quarter of them.
+# A survey of hundreds would meet "four" on every statement, so above sixteen ratings the rule
+# asks for the same share (a quarter) instead.
+SPLIT_ROOM_MIN_SHARE = Fraction(1, 4)
 
 
 def _median(counts: Sequence[int]) -> Fraction:
@@ -770,19 +774,26 @@ def splits_room(counts: Sequence[int]) -> bool:
     at least ``SPLIT_ROOM_MIN_OUTSIDE`` (4) ratings lie outside one point either side of the
     median, that is more than one point from it (with a median of 3.5, the ratings 1, 2 and 5).
 
+    Our documented adaptation: SCIROCCO's four are a quarter of the sixteen people its workshops
+    are made for, and a survey's distribution can hold hundreds of ratings, where four outliers
+    would flag every statement. So the count asked for is four, or a quarter of the ratings when
+    there are more than sixteen (``SPLIT_ROOM_MIN_SHARE``): the same rule in a room, the same
+    share in a large round.
+
     It differs from ``Distribution.views_differ`` (the "views differ" flag of every results
-    page): that one is relative (at least a quarter agreeing, 4 or 5, and a quarter disagreeing,
-    1 or 2) and says nothing about the middle; this one counts people, so it also catches a few
-    outliers on one side only (a room at 4 with four partners at 1 or 2), and in a large round it
-    is met more easily than in the room of ten to twenty it was made for. It is only ever applied
-    to a distribution the pages show (``split_room``), so it tells nothing they do not."""
-    if sum(counts) == 0:
+    page): that one asks for at least a quarter agreeing (4 or 5) and a quarter disagreeing (1 or
+    2) and says nothing about the middle; this one measures distance from the median, so it also
+    catches outliers on one side only (a room at 4 with a quarter at 1 or 2), and not two camps
+    a point either side of 3. It is only ever applied to a distribution the pages show
+    (``split_room``), so it tells nothing they do not."""
+    n = sum(counts)
+    if n == 0:
         return False
     median = _median(counts)
     outside = sum(
         count for value, count in zip(range(1, 6), counts, strict=True) if abs(value - median) > 1
     )
-    return outside >= SPLIT_ROOM_MIN_OUTSIDE
+    return outside >= max(SPLIT_ROOM_MIN_OUTSIDE, SPLIT_ROOM_MIN_SHARE * n)
 
 
 def split_room(figures: RoundFigures, number: int) -> list[int]:

@@ -1,18 +1,42 @@
 """The rule that flags a statement as splitting the room in a consensus workshop (SCIROCCO's:
-at least four ratings more than one point from the median). Pure: no database."""
+at least four ratings more than one point from the median; in a large round, a quarter of the
+ratings). Pure: no database."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from assessments import group_results, scoring
-from assessments.group_results import SPLIT_ROOM_MIN_OUTSIDE, CharacteristicInfo, splits_room
+from assessments.group_results import (
+    SPLIT_ROOM_MIN_OUTSIDE,
+    SPLIT_ROOM_MIN_SHARE,
+    CharacteristicInfo,
+    splits_room,
+)
 
 
-def test_the_threshold_is_four():
-    assert SPLIT_ROOM_MIN_OUTSIDE == 4
+def test_the_threshold_is_four_or_a_quarter_of_a_large_round():
+    assert SPLIT_ROOM_MIN_OUTSIDE == 4 and SPLIT_ROOM_MIN_SHARE == Fraction(1, 4)
+
+
+@pytest.mark.parametrize(
+    "counts,splits",
+    [
+        # 400 ratings, median 4: four outliers would split a room of sixteen, not a survey.
+        ((4, 0, 0, 396, 0), False),
+        ((99, 0, 0, 301, 0), False),  # 99 of 400 outside: under a quarter
+        ((100, 0, 0, 300, 0), True),  # a quarter exactly
+        ((0, 0, 0, 13, 4), False),  # 17 ratings, all within one point of 4
+        ((5, 0, 0, 15, 0), True),  # 20 ratings, a quarter at 1
+        ((4, 0, 0, 16, 0), False),  # 20 ratings, four at 1: a fifth
+        ((4, 0, 0, 12, 0), True),  # 16 ratings, four at 1: SCIROCCO's own case
+    ],
+)
+def test_a_large_round_needs_a_quarter_of_its_ratings_outside(counts, splits):
+    assert splits_room(counts) is splits
 
 
 @pytest.mark.parametrize(
@@ -31,7 +55,7 @@ def test_the_threshold_is_four():
         ((0, 0, 0, 4, 4), False),  # median 4.5: 4 and 5 both within one point
         ((0, 0, 4, 4, 4), False),  # median 4: 3 and 5 within one point
         ((0, 0, 4, 10, 4), False),
-        ((4, 0, 0, 10, 10), True),  # a few outliers on one side only
+        ((6, 0, 0, 10, 8), True),  # outliers on one side only: a quarter of 24
     ],
 )
 def test_splits_room(counts, splits):
@@ -39,8 +63,8 @@ def test_splits_room(counts, splits):
 
 
 def test_it_can_flag_what_views_differ_does_not_and_the_reverse():
-    # Four outliers at 1 against sixteen at 4: a fifth disagree, so views do not differ.
-    outliers = scoring.Distribution((4, 0, 0, 16, 0), 0)
+    # A quarter at 1 against a room at 3: nobody agrees, so views do not "differ".
+    outliers = scoring.Distribution((4, 0, 12, 0, 0), 0)
     assert splits_room(outliers.counts) and not outliers.views_differ
     # Three 2s against three 4s: a half each side, but nobody more than a point from 3.
     halves = scoring.Distribution((0, 3, 0, 3, 0), 0)
