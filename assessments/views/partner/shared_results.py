@@ -51,8 +51,13 @@ def shared_page(
 ) -> HttpResponse:
     """The shared page for a partner (``audience="partner"``) or a board link (``"board"``)."""
     results = shared_results(round, release)
+    # Plain words first (the partner's own results page's), the framework's names beside them.
     for row in results.shared.rows:
         row.plain = plain_words(row.slug, row.short_name)
+    if results.plan is not None:
+        for item in [*results.plan.priorities, *results.plan.strengths]:
+            c = item.characteristic
+            item.plain = plain_words(c.slug, c.short_name)
     return render(
         request,
         "shared/results.html",
