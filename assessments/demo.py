@@ -37,7 +37,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import (
-    Action,
     Agreement,
     Answer,
     CanvasAnswer,
@@ -687,10 +686,11 @@ def _actions(collaboration, rounds: list[Round], user, today, workshop: Workshop
     from assessments.services.actions import action_create
 
     for position, (index, number, title, owner, due_in, status) in enumerate(DEMO_ACTIONS):
-        action = action_create(
+        action_create(
             collaboration=collaboration,
             user=user,
             round=rounds[index],
+            workshop=workshop if position == DEMO_WORKSHOP_ACTION else None,
             data={
                 "title": title,
                 "characteristic_number": number,
@@ -700,8 +700,6 @@ def _actions(collaboration, rounds: list[Round], user, today, workshop: Workshop
                 "notes": "",
             },
         )
-        if position == DEMO_WORKSHOP_ACTION:
-            Action.objects.filter(pk=action.pk).update(workshop=workshop)
 
 
 @transaction.atomic
