@@ -205,14 +205,16 @@ def views_differ(page: GroupResultsPage) -> list[Split]:
     return result
 
 
+def _shown_actions(round):
+    return Action.objects.filter(collaboration_id=round.collaboration_id).filter(
+        Q(round=round) | Q(status__in=Action.OPEN_STATUSES)
+    )
+
+
 def shared_actions(round) -> list[Action]:
     """The collaboration's actions raised from this round, and its other actions still open
     (one query)."""
-    return list(
-        Action.objects.filter(collaboration_id=round.collaboration_id)
-        .filter(Q(round=round) | Q(status__in=Action.OPEN_STATUSES))
-        .order_by("characteristic_number", "due_on", "pk")
-    )
+    return list(_shown_actions(round).order_by("characteristic_number", "due_on", "pk"))
 
 
 def shared_results(round, release: ResultsRelease) -> SharedResults:
@@ -252,24 +254,32 @@ def shared_results(round, release: ResultsRelease) -> SharedResults:
 # --- Self-refresh ---------------------------------------------------------------------------------
 
 
+NOT_SHARED_STAMP = hashlib.sha256(b"not shared").hexdigest()[:20]
+
+
 def shared_stamp(round, release: ResultsRelease | None) -> str:
     """A short digest that changes when anything the shared page shows may have changed: the
-    snapshot's figures, the release, the workshop's agreements, the action plan (3 queries).
-    A digest only, so it tells nothing the page does not."""
+    snapshot's figures, the release, the workshop's agreements, the actions it lists (3
+    queries). A digest of those only, so it tells nothing the page does not; while nothing is
+    shared it is a constant (no query), so that polling it tells nobody when the figures move."""
+    if release is None or not release.is_live:
+        return NOT_SHARED_STAMP
     snapshot = RoundSnapshot.objects.filter(round=round).values_list("responses", "data").first()
     workshop = (
         Workshop.objects.filter(round=round)
         .annotate(agreements_n=Count("agreements"), latest=Max("agreements__recorded_at"))
-        .values_list("held_on", "participants", "hide_team_names", "agreements_n", "latest")
+        .values_list("held_on", "participants", "agreements_n", "latest")
         .first()
     )
-    actions = Action.objects.filter(collaboration_id=round.collaboration_id).aggregate(
-        n=Count("pk"), latest=Max("updated_at")
-    )
+    actions = _shown_actions(round).aggregate(n=Count("pk"), latest=Max("updated_at"))
     state = {
         "snapshot": snapshot,
-        "release": release
-        and (release.pk, release.released_at, release.share_team_names, release.share_comments),
+        "release": (
+            release.pk,
+            release.released_at,
+            release.share_team_names,
+            release.share_comments,
+        ),
         "workshop": workshop,
         "actions": (actions["n"], actions["latest"]),
     }

@@ -379,8 +379,21 @@ def test_the_updated_stamp_changes_with_what_the_page_shows_and_says_nothing_els
     assert second != first
     synthetic_snapshot(figures_round, teams(figures_round), 45)
     assert Client().get(url).json() != second
+    # Team names shared, or an action on the plan changed: the page changes, so does the stamp.
+    third = Client().get(url).json()
+    release(figures_round, fred, share_team_names=True)
+    fourth = Client().get(url).json()
+    assert fourth != third
+    Action.objects.create(
+        collaboration=figures_round.collaboration, characteristic_number=2, title="New"
+    )
+    assert Client().get(url).json() != fourth
     services.withdraw_release(figures_round, fred)
     assert Client().get(url).status_code == 404
+    # Withdrawn, the partner's stamp is a constant: polling it tells nobody when figures move.
+    withdrawn = partner.get(PARTNER_URL + "updated/").json()
+    synthetic_snapshot(figures_round, teams(figures_round), 50)
+    assert partner.get(PARTNER_URL + "updated/").json() == withdrawn
 
 
 # --- Who may do what -------------------------------------------------------------------------------
