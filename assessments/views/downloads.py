@@ -30,7 +30,7 @@ from assessments.selectors.group_results import GroupResultsPage, group_results_
 from assessments.selectors.trends import collaboration_trends
 from assessments.selectors.workshops import agreed_scores
 from assessments.templatetags.ca_format import score, sd
-from assessments.trends import Series, Trends
+from assessments.trends import AgreedSeries, Series, Trends
 from frameworks.models import FrameworkVersion
 
 CONTENT_TYPES = {
@@ -98,6 +98,9 @@ def _radar(page: GroupResultsPage, footer: list[str], fmt: str) -> Chart:
     once, the previous round's score and the score agreed in the workshop."""
     figures, k = page.figures, page.figures.k
     title = f"{page.round.title}: the collaboration’s mean score (1 to 5) by characteristic"
+    agreed = agreed_scores(page.round)
+    if agreed is not None and not agreed.agreements:
+        agreed = None  # a workshop that recorded nothing: drawn and tabled as none, as on the page
     if fmt != "csv":
         said = [
             f"{c.number}. {c.name} {score(figure.result.mean)} ({figure.band})"
@@ -112,12 +115,15 @@ def _radar(page: GroupResultsPage, footer: list[str], fmt: str) -> Chart:
         )
         if page.previous:
             desc += f" The dashed line is the previous round, {page.previous.title}."
-        return Chart("radar", title, desc, reports.round_radar(page), footer, [], [])
+        if agreed:
+            scores = [
+                f"{c.number}. {_agreed_cell(agreed.agreements.get(c.number)) or 'none recorded'}"
+                for c in page.characteristics
+            ]
+            desc += f" The dotted line with stars: {agreed.label}: {'; '.join(scores)}."
+        return Chart("radar", title, desc, reports.round_radar(page, agreed), footer, [], [])
 
     previous = page.previous.values if page.previous else {}
-    agreed = agreed_scores(page.round)
-    if agreed is not None and not agreed.agreements:
-        agreed = None  # a workshop that recorded nothing: no column, as on the overview
     header = [
         "Characteristic number",
         "Characteristic",
@@ -167,7 +173,8 @@ def _radar(page: GroupResultsPage, footer: list[str], fmt: str) -> Chart:
 
 
 def _agreed_cell(agreement) -> str:
-    """The overview's cell: the agreed score, "could not agree", or nothing if not recorded."""
+    """An agreed score as the pages show it (an ``Agreement`` or a ``trends.AgreedPoint``): the
+    score, "could not agree", or nothing where none was recorded."""
     if agreement is None:
         return ""
     return "could not agree" if agreement.score is None else str(agreement.score)
@@ -235,8 +242,10 @@ def trends_chart(request: HttpRequest, access: Access, chart: str, fmt: str) -> 
     if chart != "collaboration" and found is None:
         raise Http404("No such chart.")
     data = collaboration_trends(access.collaboration, request.user)
+    agreed: list[AgreedSeries] = []
     if found is None:
-        series = data.collaboration()
+        # As the page: every characteristic's line, and the scores workshops agreed beside it.
+        series, agreed = data.collaboration(), data.agreed()
         what = "the collaboration’s mean score for each characteristic"
         row_heading = "Characteristic"
     else:
@@ -244,18 +253,18 @@ def trends_chart(request: HttpRequest, access: Access, chart: str, fmt: str) -> 
         if number not in dict(data.characteristics):
             raise Http404("No such characteristic in these rounds.")
         series = data.teams(number) if kind == "teams" else data.groups(number)
+        # As the page: a team or group with no figure shown in any round is left out.
+        series = [s for s in series if s.any_shown]
         whose = "team" if kind == "teams" else "stakeholder group"
         what = f"each {whose}’s mean score for {number}. {data.name(number)}"
         row_heading = "Team" if kind == "teams" else "Stakeholder group"
-    # As the page: a team or group with no figure shown in any round is left out.
-    series = [s for s in series if s.any_shown]
-    if not series:
+    if not any(s.any_shown for s in series):
         return _no_figures(
             "No figures yet: no round shows a figure for this chart. A figure appears once "
             "enough responses are counted for it, never for fewer than a round's minimum "
             "group size."
         )
-    built = _trend(data, chart, series, what=what, row_heading=row_heading)
+    built = _trend(data, chart, series, agreed, what=what, row_heading=row_heading)
     built.footer = [
         f"{access.collaboration.name}: {_rounds(data)}.",
         _credit(_latest_version(data)),
@@ -263,25 +272,34 @@ def trends_chart(request: HttpRequest, access: Access, chart: str, fmt: str) -> 
     return _file(built, fmt, f"{access.collaboration.name} trends {chart}")
 
 
-def _trend(data: Trends, chart: str, series: list[Series], *, what: str, row_heading: str) -> Chart:
+def _trend(
+    data: Trends,
+    chart: str,
+    series: list[Series],
+    agreed: list[AgreedSeries],
+    *,
+    what: str,
+    row_heading: str,
+) -> Chart:
     """Lines over rounds from the numbers of the table beside them on the trends page: each
-    point's mean and n, and why a point is missing."""
+    point's mean and n, and why a point is missing; each characteristic's scores agreed in
+    workshops after its own row, and drawn as the PDF draws them (its line's colour, dotted,
+    with stars)."""
     titles = data.titles
     header = [row_heading]
     for title in titles:
         header += [f"{title}: mean (1-5)", f"{title}: n"]
-    header.append("Why a point is missing")
+    header.append("Notes")
     rows, said = [], []
     for s in series:
-        row, missing = [s.label], []
+        row, notes = [s.label], []
         for title, point in zip(titles, s.points, strict=True):
             if point.shown:
                 row += [score(point.mean), str(point.n)]
             else:
                 row += ["", ""]
-                missing.append(f"{title}: {point.reason}")
-        row.append("; ".join(missing))
-        rows.append(row)
+                notes.append(f"{title}: {point.reason}")
+        rows.append([*row, "; ".join(notes)])
         said.append(
             f"{s.label}: "
             + ", ".join(
@@ -289,10 +307,23 @@ def _trend(data: Trends, chart: str, series: list[Series], *, what: str, row_hea
                 for title, p in zip(titles, s.points, strict=True)
             )
         )
+        for a in agreed:
+            if a.of == s.key:
+                rows.append(_agreed_row(a, titles))
+                said.append(
+                    f"{a.label}: "
+                    + ", ".join(
+                        f"{title} {_agreed_cell(p) or 'none agreed'}"
+                        for title, p in zip(titles, a.points, strict=True)
+                    )
+                )
+    colours = {s.key: _line_colour(i) for i, s in enumerate(series)}
     return Chart(
         slug=chart,
         title=f"Trends: {what}, round after round",
-        desc=f"Line chart of {what} in each round ({'; '.join(said)})."
+        desc=f"Line chart of {what} in each round"
+        + (", with the scores agreed in workshops dotted with stars" if agreed else "")
+        + f" ({'; '.join(said)})."
         + (
             " A dashed vertical line marks where the framework’s edition changed."
             if data.marks()
@@ -300,14 +331,41 @@ def _trend(data: Trends, chart: str, series: list[Series], *, what: str, row_hea
         ),
         drawing=svg.line_chart_svg(
             titles,
-            [(s.label, [p.value for p in s.points]) for s in series],
+            [(s.label, [p.value for p in s.points]) for s in series]
+            + [(a.label, [p.value if p else None for p in a.points]) for a in agreed],
             marks=data.marks(),
-            title=f"Line chart of {what} in each round; the same figures are in the table.",
+            title=f"Line chart of {what} in each round"
+            + (", with the scores agreed in workshops dotted with stars" if agreed else "")
+            + "; the same figures are in the table.",
+            styles=[None] * len(series)
+            + [
+                (colours.get(a.of, charts.AGREED_COLOUR), charts.AGREED_DASH, charts.AGREED_MARKER)
+                for a in agreed
+            ],
         ),
         footer=[],
         header=header,
         rows=rows,
     )
+
+
+def _line_colour(index: int) -> str:
+    """The colour ``svg.line_chart_svg`` gives the series at ``index``."""
+    return charts.TEAM_COLOURS[index % len(charts.TEAM_COLOURS)]
+
+
+def _agreed_row(a: AgreedSeries, titles: list[str]) -> list[str]:
+    """A characteristic's agreed scores as the trends table shows them: the score or "could
+    not agree" where a workshop recorded one, when and by how many in the notes."""
+    row, notes = [a.label], []
+    for title, point in zip(titles, a.points, strict=True):
+        row += [_agreed_cell(point), ""]
+        notes.append(
+            f"{title}: agreed in a workshop on {charts.agreed_when(point)}"
+            if point
+            else f"{title}: none agreed"
+        )
+    return [*row, "; ".join(notes)]
 
 
 def _rounds(data: Trends) -> str:

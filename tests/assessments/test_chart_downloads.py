@@ -251,13 +251,7 @@ def test_the_radar_csv_has_the_overview_tables_and_the_charts_numbers(shown_roun
 
 
 def test_the_radar_csv_has_the_workshops_agreed_scores_as_the_overview(shown_round, fred):
-    from assessments.models import Agreement, Workshop
-
-    workshop = Workshop.objects.create(round=shown_round, participants=11, created_by=fred)
-    for number, score in [(2, 4), (5, None), (2, 3)]:  # the newest on 2 is the agreed score
-        Agreement.objects.create(
-            workshop=workshop, characteristic_number=number, score=score, reasoning="Talked."
-        )
+    record_workshop(shown_round, fred, [(2, 4), (5, None), (2, 3)])  # the newest on 2 counts
     client = signed_in(fred)
     headings, rows, table = radar_rows_against_the_overview(client, shown_round)
     header = read_csv(client.get(chart_url(shown_round, "radar", "csv")))[0]
@@ -266,6 +260,16 @@ def test_the_radar_csv_has_the_workshops_agreed_scores_as_the_overview(shown_rou
     on_page = headings.index("Agreed in the workshop")
     assert [row[agreed] for row in rows] == [cells[on_page] for cells in table]
     assert [row[agreed] for row in rows][1:5] == ["3", "", "", "could not agree"]
+    # The chart on the page and the SVG draw the same agreed scores: a point where one was.
+    overview = page(client, "results_overview", shown_round)
+    trace = next(t for t in overview.json["radar-figure"]["data"] if t.get("meta") == "agreed")
+    expected = [float(row[agreed]) if row[agreed].isdigit() else None for row in rows]
+    assert trace["r"][:8] == expected
+    root = read_svg(client.get(chart_url(shown_round, "radar", "svg")))
+    series = next(g for g in root.iter(f"{SVG}g") if g.get("data-name") == "Agreed in a workshop")
+    points = [float(p.get("data-value")) for p in series if p.get("class") == "point"]
+    assert points == [value for value in expected if value is not None] == [3.0]
+    assert "by 11 people: 1. none recorded; 2. 3;" in root.find(f"{SVG}desc").text
 
 
 def test_the_distribution_csv_has_the_characteristic_pages_and_the_charts_numbers(open_round, fred):
@@ -300,7 +304,22 @@ def test_the_distribution_csv_has_the_characteristic_pages_and_the_charts_number
         assert any(int(count) % 2 for row in rows for count in row[2:14:2])
 
 
-def test_the_trend_csvs_have_the_trends_pages_and_the_charts_numbers(shown_round, fred):
+def record_workshop(round, user, agreements) -> None:
+    """A workshop of 11 people on ``round`` that recorded (characteristic number, score) in
+    this order (score None: the room could not agree; the newest on a number counts)."""
+    from assessments.models import Agreement, Workshop
+
+    workshop = Workshop.objects.create(round=round, participants=11, created_by=user)
+    for number, score in agreements:
+        Agreement.objects.create(
+            workshop=workshop, characteristic_number=number, score=score, reasoning="Talked."
+        )
+
+
+@pytest.mark.parametrize("workshop", [False, True])
+def test_the_trend_csvs_have_the_trends_pages_and_the_charts_numbers(shown_round, fred, workshop):
+    if workshop:
+        record_workshop(shown_round, fred, [(2, 4), (5, None), (2, 3)])
     client = signed_in(fred)
     trends = Tables(
         client.get(page_url("facilitate_trends", shown_round) + "?c=2").content.decode()
@@ -311,15 +330,36 @@ def test_the_trend_csvs_have_the_trends_pages_and_the_charts_numbers(shown_round
         ("groups-2", "trend-groups-table", "trend-groups-figure"),
     ]:
         header, *rows = read_csv(client.get(chart_url(shown_round, chart, "csv")))
-        table = [
-            r for r in trends.tables[table_id][1:] if not r[0].endswith("agreed in a workshop")
-        ]
+        table = trends.tables[table_id][1:]
         lines = {t["name"]: t["y"] for t in trends.json[figure_id]["data"] if "y" in t}
+        # The same rows in the same order, the agreed scores after their characteristic's.
         assert [row[0] for row in rows] == [cells[0] for cells in table]
+        assert set(lines) == {row[0] for row in rows}
         for row, cells in zip(rows, table, strict=True):
-            mean, n = row[1], row[2]
-            assert cells[1] == f"{mean} n={n}"
-            assert lines[row[0]] == [float(mean)]
+            value, n = row[1], row[2]
+            if row[0].endswith("agreed in a workshop"):
+                # The page's cell: "3 3 Dec 2026, 11 people" or "could not agree …".
+                assert cells[1].startswith(f"{value} ") and cells[1].endswith(", 11 people")
+                assert row[-1].startswith("Autumn round: agreed in a workshop on ")
+                assert lines[row[0]] == [float(value) if value.isdigit() else None]
+            else:
+                assert cells[1] == f"{value} n={n}"
+                assert lines[row[0]] == [float(value)]
+    if workshop:
+        header, *rows = read_csv(client.get(chart_url(shown_round, "collaboration", "csv")))
+        agreed = {row[0].split(".")[0]: row[1] for row in rows if "agreed" in row[0]}
+        assert agreed == {"2": "3", "5": "could not agree"}
+        # The SVG draws them as a second line, with stars, each with its value.
+        root = read_svg(client.get(chart_url(shown_round, "collaboration", "svg")))
+        names = {g.get("data-name"): g for g in root.iter(f"{SVG}g") if g.get("data-name")}
+        second = next(
+            g for name, g in names.items() if name.startswith("2. ") and name.endswith("workshop")
+        )
+        assert [p.get("data-value") for p in second if p.get("class") == "point"] == ["3"]
+        assert (
+            "2. Partners committed to purpose and empowered to act: agreed in a workshop: "
+            "Autumn round 3" in root.find(f"{SVG}desc").text
+        )
 
 
 # --- Names escaped ----------------------------------------------------------------------------
