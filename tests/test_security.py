@@ -48,7 +48,8 @@ def assert_security_headers(response, url):
         assert directive in csp, (url, csp)
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, (url, csp)
     assert response.headers.get("X-Content-Type-Options") == "nosniff", url
-    assert response.headers.get("Referrer-Policy") == "same-origin", url
+    # Stricter still where the address holds a private token (board links, shared results).
+    assert response.headers.get("Referrer-Policy") in ("same-origin", "no-referrer"), url
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
@@ -142,7 +143,12 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
     from django.urls import reverse
 
     from assessments.models import Membership
-    from tests.assessments.test_facilitate_access import EXPECTED, _action, _params
+    from tests.assessments.test_facilitate_access import (
+        EXPECTED,
+        _action,
+        _board_link,
+        _params,
+    )
     from tests.conftest import signed_in
 
     values = {
@@ -151,6 +157,7 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
         "team_id": team_link.team_id,
         "membership_id": Membership.objects.get(user=olive).pk,
         "action_id": _action(collaboration, olive).pk,
+        "link_id": _board_link(team_link.round, olive).pk,
         "number": 1,
     }
     # Enough responses for the results pages to draw their charts (json_script, not inline).
@@ -177,7 +184,12 @@ def _signed_in_urls(olive, collaboration, team_link):
     from django.urls import reverse
 
     from assessments.models import Membership
-    from tests.assessments.test_facilitate_access import EXPECTED, _action, _params
+    from tests.assessments.test_facilitate_access import (
+        EXPECTED,
+        _action,
+        _board_link,
+        _params,
+    )
 
     values = {
         "collaboration_id": collaboration.pk,
@@ -185,6 +197,7 @@ def _signed_in_urls(olive, collaboration, team_link):
         "team_id": team_link.team_id,
         "membership_id": Membership.objects.get(user=olive).pk,
         "action_id": _action(collaboration, olive).pk,
+        "link_id": _board_link(team_link.round, olive).pk,
         "number": 1,
     }
     facilitator = [
