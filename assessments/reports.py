@@ -36,8 +36,10 @@ from assessments.disclosure import FEWER_THAN_K
 from assessments.models import Action
 from assessments.selectors.group_results import (
     CollaborationPlan,
+    Differ,
     GroupResultsPage,
     collaboration_plan,
+    views_differ,
 )
 from assessments.selectors.partner import PersonalResults
 from assessments.selectors.workshops import AgreedScores, agreed_scores
@@ -169,12 +171,6 @@ class HeatmapBlock:
     rows: list[tuple[group_results.GroupRow, list[group_results.Figure]]]
 
 
-@dataclass
-class Differ:
-    characteristic: object
-    statements: list[tuple[str, object, scoring.Distribution]]  # (code, indicator, answers)
-
-
 def heatmap_blocks(figures: group_results.RoundFigures) -> list[HeatmapBlock]:
     """Teams and stakeholder groups × characteristics, every cell the figure the heatmap page
     shows (a hidden one says why through the same partial)."""
@@ -253,25 +249,6 @@ def round_radar(page: GroupResultsPage, agreed: AgreedScores | None | object = N
         + "; the same figures are in the table.",
         styles=styles,
     )
-
-
-def views_differ(page: GroupResultsPage) -> list[Differ]:
-    """The statements whose answers split (``group_results.views_differ``), by characteristic."""
-    result = []
-    for characteristic in page.characteristics:
-        split = set(group_results.views_differ(page.figures, characteristic.number))
-        statements = [
-            (
-                f"{characteristic.number}.{position}",
-                indicator,
-                page.figures.distributions[indicator.pk],
-            )
-            for position, indicator in enumerate(characteristic.indicators.all(), 1)
-            if indicator.pk in split
-        ]
-        if statements:
-            result.append(Differ(characteristic, statements))
-    return result
 
 
 def _score(figure: group_results.Figure) -> str:

@@ -235,3 +235,31 @@ def actions_before(round) -> dict[int, list[Action]]:
     for action in Action.objects.raised_before(round).order_by("characteristic_number", "pk"):
         grouped[action.characteristic_number].append(action)
     return dict(grouped)
+
+
+@dataclass
+class Differ:
+    """A characteristic's statements whose answers split, as its results page lists them."""
+
+    characteristic: Characteristic
+    statements: list[tuple[str, object, scoring.Distribution]]  # (code, indicator, answers)
+
+
+def views_differ(page: GroupResultsPage) -> list[Differ]:
+    """The statements whose answers split (``group_results.views_differ``), by characteristic,
+    for the report and the shared page (no query: the indicators came with the page)."""
+    result = []
+    for characteristic in page.characteristics:
+        split = set(group_results.views_differ(page.figures, characteristic.number))
+        statements = [
+            (
+                f"{characteristic.number}.{position}",
+                indicator,
+                page.figures.distributions[indicator.pk],
+            )
+            for position, indicator in enumerate(characteristic.indicators.all(), 1)
+            if indicator.pk in split
+        ]
+        if statements:
+            result.append(Differ(characteristic, statements))
+    return result

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Q
 
-from assessments import charts, group_results, scoring
+from assessments import charts, group_results
 from assessments.models import (
     Action,
     Agreement,
@@ -29,10 +29,12 @@ from assessments.models import (
 )
 from assessments.selectors.group_results import (
     CollaborationPlan,
+    Differ,
     GroupResultsPage,
     collaboration_plan,
     group_results_page,
     snapshot_comments,
+    views_differ,
 )
 from assessments.selectors.workshops import AgreedScores, agreed_scores
 
@@ -153,15 +155,6 @@ def shared_figures(
 
 
 @dataclass
-class Split:
-    """A characteristic's statements whose answers split, as its facilitator page lists them."""
-
-    number: int
-    name: str
-    statements: list[tuple[str, str, scoring.Distribution]]  # (code, text, answers)
-
-
-@dataclass
 class SharedComments:
     number: int
     name: str
@@ -176,7 +169,7 @@ class SharedResults:
     page: GroupResultsPage
     shared: SharedFigures
     plan: CollaborationPlan | None
-    differ: list[Split]
+    differ: list[Differ]
     actions: list[Action]
     agreed: AgreedScores | None
     comments: list[SharedComments] = field(default_factory=list)
@@ -184,25 +177,6 @@ class SharedResults:
     @property
     def figures(self) -> group_results.RoundFigures:
         return self.page.figures
-
-
-def views_differ(page: GroupResultsPage) -> list[Split]:
-    """Per characteristic, the statements where views differ (``group_results.views_differ``)."""
-    result = []
-    for characteristic in page.characteristics:
-        split = set(group_results.views_differ(page.figures, characteristic.number))
-        statements = [
-            (
-                f"{characteristic.number}.{position}",
-                indicator.text,
-                page.figures.distributions[indicator.pk],
-            )
-            for position, indicator in enumerate(characteristic.indicators.all(), 1)
-            if indicator.pk in split
-        ]
-        if statements:
-            result.append(Split(characteristic.number, characteristic.name, statements))
-    return result
 
 
 def _shown_actions(round):
