@@ -5,21 +5,11 @@ ratings). Pure: no database."""
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 import pytest
 
 from assessments import group_results, scoring
-from assessments.group_results import (
-    SPLIT_ROOM_MIN_OUTSIDE,
-    SPLIT_ROOM_MIN_SHARE,
-    CharacteristicInfo,
-    splits_room,
-)
-
-
-def test_the_threshold_is_four_or_a_quarter_of_a_large_round():
-    assert SPLIT_ROOM_MIN_OUTSIDE == 4 and SPLIT_ROOM_MIN_SHARE == Fraction(1, 4)
+from assessments.group_results import CharacteristicInfo, splits_room
 
 
 @pytest.mark.parametrize(
