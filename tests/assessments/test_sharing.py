@@ -237,6 +237,13 @@ def test_no_figures_before_k_responses(open_round, fred, partner):
     release(open_round, fred)
     html = partner.get(PARTNER_URL).content.decode()
     assert "No figures yet" in html and json_block(html, "radar-figure") is None
+    # No empty sections about figures there are none of: no heading with nothing under it.
+    assert "Where views differ" not in html and "What to work on first" not in html
+    # What the workshop agreed and the plan still show.
+    workshop = Workshop.objects.create(round=open_round, participants=5)
+    Agreement.objects.create(workshop=workshop, characteristic_number=1, score=3, reasoning="Ok")
+    html = partner.get(PARTNER_URL).content.decode()
+    assert "What the workshop agreed" in html and "The action plan" in html
 
 
 def test_agreed_scores_and_actions_sit_beside_the_surveys(figures_round, fred, partner):
