@@ -96,7 +96,7 @@ PARTNER_URL = "/respond/results/collaboration/"
 
 def test_release_withdraw_and_release_again_keep_one_row(figures_round, fred, partner):
     client = signed_in(fred)
-    assert "not shared yet" in partner.get(PARTNER_URL).content.decode()
+    assert "not shared at the moment" in partner.get(PARTNER_URL).content.decode()
     response = client.post(
         sharing_url(figures_round),
         {"action": "release", "share_team_names": "on", "confirm_early": "on"},
@@ -114,7 +114,7 @@ def test_release_withdraw_and_release_again_keep_one_row(figures_round, fred, pa
     withdrawn = ResultsRelease.objects.get(round=figures_round)
     assert withdrawn.withdrawn_at is not None and withdrawn.withdrawn_by == fred
     html = partner.get(PARTNER_URL).content.decode()
-    assert "not shared yet" in html and "How the collaboration rated itself" not in html
+    assert "not shared at the moment" in html and "How the collaboration rated itself" not in html
     assert (
         "Your collaboration’s results"
         not in partner.get(reverse("respond_results")).content.decode()
@@ -281,7 +281,7 @@ def test_unreleased_or_withdrawn_shows_nothing(figures_round, fred, partner):
             release(figures_round, fred)
             services.withdraw_release(figures_round, fred)
         html = partner.get(PARTNER_URL).content.decode()
-        assert "not shared yet" in html
+        assert "not shared at the moment" in html
         assert not re.search(r"\d\.\d\d", html), state  # no figure at all
         response = Client().get(board_url(link))
         assert response.status_code == 404
