@@ -9,6 +9,7 @@ from django import forms
 from assessments import scoring
 from assessments.forms.actions import ActionForm
 from assessments.forms.facilitate import DateInput, StoredObjectForm
+from assessments.forms.respond import CommentField
 from assessments.models import Workshop
 from assessments.models.workshops import (
     AGREEMENT_TEXT_MAX_LENGTH,
@@ -67,7 +68,8 @@ class AgreementForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": SCORE_MESSAGE, "invalid_choice": SCORE_MESSAGE},
     )
-    reasoning = forms.CharField(
+    # Line breaks count as one character, as the textarea's maxlength counts them.
+    reasoning = CommentField(
         label="Why the room agreed this",
         max_length=AGREEMENT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -78,7 +80,7 @@ class AgreementForm(forms.Form):
             "(a few lines).",
         },
     )
-    dissent = forms.CharField(
+    dissent = CommentField(
         label="Dissent (optional)",
         required=False,
         max_length=AGREEMENT_TEXT_MAX_LENGTH,

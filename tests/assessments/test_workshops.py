@@ -243,6 +243,19 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(open_round, fred, data
     assert not Agreement.objects.exists()
 
 
+def test_line_breaks_count_as_one_character_as_the_browser_counts_them(open_round, fred):
+    """Browsers send a textarea's line breaks as CRLF but count them as one character against
+    its maxlength: reasoning and dissent the page accepted are not refused as too long."""
+    workshop_for(open_round, fred)
+    text = ("x" * 99 + "\r\n") * 10  # 1,000 characters as the browser counts them
+    assert len(text.replace("\r\n", "\n")) == AGREEMENT_TEXT_MAX_LENGTH
+    response = agree(signed_in(fred), open_round, reasoning="Why:\r" + text[4:], dissent=text)
+    assert response.status_code == 302
+    agreement = Agreement.objects.get()
+    assert "\r" not in agreement.reasoning + agreement.dissent
+    assert agreement.dissent == text.replace("\r\n", "\n").strip()
+
+
 def test_dissent_is_stored_in_the_rooms_words_without_a_name(open_round, fred):
     workshop_for(open_round, fred)
     agree(signed_in(fred), open_round, dissent="  Some felt the purpose is the board's only.  ")
