@@ -233,9 +233,10 @@ NOT_SHARED_STAMP = hashlib.sha256(b"not shared").hexdigest()[:20]
 
 def shared_stamp(round, release: ResultsRelease | None) -> str:
     """A short digest that changes when anything the shared page shows may have changed: the
-    snapshot's figures, the release, the workshop's agreements, the actions it lists (3
-    queries). A digest of those only, so it tells nothing the page does not; while nothing is
-    shared it is a constant (no query), so that polling it tells nobody when the figures move."""
+    snapshot's figures, the release, the workshop's agreements, what it shows of the actions it
+    lists (3 queries). A digest of those only, so it tells nothing the page does not (an
+    action's owner or notes changing leaves it alone); while nothing is shared it is a constant
+    (no query), so that polling it tells nobody when the figures move."""
     if release is None or not release.is_live:
         return NOT_SHARED_STAMP
     snapshot = RoundSnapshot.objects.filter(round=round).values_list("responses", "data").first()
@@ -245,7 +246,12 @@ def shared_stamp(round, release: ResultsRelease | None) -> str:
         .values_list("held_on", "participants", "agreements_n", "latest")
         .first()
     )
-    actions = _shown_actions(round).aggregate(n=Count("pk"), latest=Max("updated_at"))
+    # The actions as the page lists them, and only what it shows of each (not owner or notes).
+    actions = list(
+        _shown_actions(round)
+        .order_by("characteristic_number", "due_on", "pk")
+        .values_list("title", "characteristic_number", "status", "due_on")
+    )
     state = {
         "snapshot": snapshot,
         "release": (
@@ -255,7 +261,7 @@ def shared_stamp(round, release: ResultsRelease | None) -> str:
             release.share_comments,
         ),
         "workshop": workshop,
-        "actions": (actions["n"], actions["latest"]),
+        "actions": actions,
     }
     encoded = json.dumps(state, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:20]

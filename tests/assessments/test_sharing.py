@@ -394,7 +394,19 @@ def test_the_updated_stamp_changes_with_what_the_page_shows_and_says_nothing_els
     Action.objects.create(
         collaboration=figures_round.collaboration, characteristic_number=2, title="New"
     )
-    assert Client().get(url).json() != fourth
+    fifth = Client().get(url).json()
+    assert fifth != fourth
+    # What the page does not show of an action (its owner, its notes) leaves the stamp alone:
+    # polling it says nothing about the facilitators' private notes.
+    action = Action.objects.get(title="New")
+    action.owner, action.notes = "Dr Ann Smith", "Chase the trust's finance lead."
+    action.updated_at = timezone.now() + timedelta(seconds=1)  # as the plan's service sets it
+    action.save()
+    assert Client().get(url).json() == fifth
+    action.title = "New, renamed"
+    action.updated_at = timezone.now() + timedelta(seconds=2)
+    action.save()
+    assert Client().get(url).json() != fifth
     services.withdraw_release(figures_round, fred)
     assert Client().get(url).status_code == 404
     # Withdrawn, the partner's stamp is a constant: polling it tells nobody when figures move.
