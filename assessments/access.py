@@ -59,10 +59,12 @@ class Access:
 
 
 def membership_for(user, collaboration_id: int) -> Membership:
-    """The user's membership of the collaboration, with it (one query); else 404."""
+    """The user's membership of the collaboration, with it (one query); else 404. Looked up
+    through the collaboration's primary key, whose lookup finds nothing for an id no database
+    integer holds (a 20-digit id in a hand-edited address), where SQLite fails on the column."""
     membership = (
         Membership.objects.select_related("collaboration")
-        .filter(user=user, collaboration_id=collaboration_id)
+        .filter(user=user, collaboration__pk=collaboration_id)
         .first()
         if getattr(user, "is_authenticated", False)
         else None

@@ -136,7 +136,7 @@ def round_detail(request: HttpRequest, access: Access, round_id: int) -> HttpRes
 
 def _team_link(access: Access, round_id: int, team_id: int) -> TeamLink:
     round = round_of(access, round_id)
-    link = get_object_or_404(TeamLink.objects.select_related("team"), round=round, team_id=team_id)
+    link = get_object_or_404(TeamLink.objects.select_related("team"), round=round, team__pk=team_id)
     link.round = round
     return link
 

@@ -189,3 +189,25 @@ def test_another_collaborations_objects_are_a_404_even_for_an_owner(
             response = owner.get(url) if method == "GET" else owner.post(url)
             # A method the page never takes is a 405 whatever the object; any other is a 404.
             assert response.status_code == (404 if method in accepted else 405), (url, method)
+
+
+TOO_LARGE = 2**64  # more than any database integer holds: the URL's int converter takes it
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_an_id_too_large_for_the_database_is_a_404_not_a_500(world, name):
+    """A hand-edited address with a 20-digit id reaches the queries as it is (SQLite cannot
+    bind it): each id of every facilitator URL, in turn, is a 404 for the owner."""
+    owner = world["clients"]["owner"]
+    params = _params(name)
+    for key in params:
+        kwargs = {k: world[k] for k in params}
+        kwargs[key] = TOO_LARGE
+        url = reverse(name, kwargs=kwargs)
+        accepted = resolve(url).func.access_rule["methods"]
+        for method in ("GET", "POST"):
+            response = owner.get(url) if method == "GET" else owner.post(url)
+            assert response.status_code in (404, 405 if method not in accepted else 404), (
+                url,
+                method,
+            )
