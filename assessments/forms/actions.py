@@ -17,6 +17,7 @@ from django import forms
 from assessments.forms.facilitate import DateInput, StoredObjectForm
 from assessments.models import Action, Collaboration, Round
 from assessments.models.actions import ACTION_NOTES_MAX_LENGTH
+from assessments.models.collaborations import validate_one_line
 from frameworks.models import Characteristic, Suggestion
 
 
@@ -65,10 +66,15 @@ class ActionForm(StoredObjectForm):
         title = " ".join(self.cleaned_data["title"].split())
         if not title:
             raise forms.ValidationError("Say what will be done.")
+        # Spaces, tabs and line breaks became one space; another control character is refused
+        # (it prints as a box in the reports and the board papers).
+        validate_one_line(title)
         return title
 
     def clean_owner(self):
-        return " ".join(self.cleaned_data["owner"].split())
+        owner = " ".join(self.cleaned_data["owner"].split())
+        validate_one_line(owner)
+        return owner
 
     def clean_notes(self):
         return self.cleaned_data["notes"].replace("\r\n", "\n").strip()

@@ -302,13 +302,23 @@ def test_an_action_agreed_in_the_workshop_lands_in_the_plan_with_its_history(ope
     assert "Agreed in the workshop" in plan.content.decode()
 
 
-def test_a_bad_action_gets_a_clear_message_and_saves_nothing(open_round, fred):
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"title": "   "}, "Say what will be done."),
+        # A control character (pasted from another tool) would print as a box in the PDFs.
+        ({"title": "Agree\x01 measures"}, "control characters can"),
+        ({"title": "Agree\x7f measures"}, "control characters can"),
+        ({"title": "Agree measures", "owner": "The \x1bchair"}, "control characters can"),
+    ],
+)
+def test_a_bad_action_gets_a_clear_message_and_saves_nothing(open_round, fred, data, message):
     workshop_for(open_round, fred)
     response = signed_in(fred).post(
-        url("workshop_action", open_round, 3), {"title": "   ", "status": "planned"}
+        url("workshop_action", open_round, 3), {"status": "planned", **data}
     )
     assert response.status_code == 400
-    assert "Say what will be done." in response.content.decode()
+    assert message in unescape(response.content.decode())
     assert not Action.objects.exists() and not ActionChange.objects.exists()
 
 
