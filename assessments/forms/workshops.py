@@ -4,6 +4,8 @@ gives). They validate and normalise; ``services.workshops`` writes."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from assessments import scoring
@@ -22,6 +24,7 @@ PARTICIPANTS_MESSAGE = (
     f"to {WORKSHOP_MAX_PARTICIPANTS}."
 )
 COULD_NOT_AGREE = "none"
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 SCORE_MESSAGE = "Choose the score the room agreed, 1 to 5, or “Could not agree”."
 
 
@@ -104,7 +107,15 @@ class AgreementForm(forms.Form):
 
     @staticmethod
     def _text(value: str) -> str:
-        return value.replace("\r\n", "\n").strip()
+        value = value.replace("\r\n", "\n").strip()
+        # Line breaks and tabs are the room's; another control character prints as a box in the
+        # reports and the board papers.
+        if CONTROL_CHARACTERS.search(value):
+            raise forms.ValidationError(
+                "Line breaks are fine, but other control characters can’t be used: remove "
+                "them (they can come with pasted text)."
+            )
+        return value
 
     def clean_reasoning(self):
         return self._text(self.cleaned_data["reasoning"])

@@ -232,6 +232,9 @@ def test_could_not_agree_stores_no_score(open_round, fred):
         ({"reasoning": "   "}, "Say in a few lines why"),
         ({"reasoning": "x" * (AGREEMENT_TEXT_MAX_LENGTH + 1)}, "Keep the reasoning to 1000"),
         ({"dissent": "x" * (AGREEMENT_TEXT_MAX_LENGTH + 1)}, "Keep the dissent to 1000"),
+        # Line breaks are the room's; another control character would print as a box in the PDFs.
+        ({"reasoning": "We share\x01 a purpose."}, "other control characters"),
+        ({"dissent": "Some\x1b[31m disagreed."}, "other control characters"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_saves_nothing(open_round, fred, data, message):
