@@ -51,9 +51,10 @@ FOCUSED = """() => {
 
 
 def tab_to(page: Page, selector: str, limit: int = 60) -> dict:
-    """Press Tab from the top of the page until an element matching ``selector`` has focus."""
-    page.locator("body").focus()
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    """Press Tab from the top of the page until an element matching ``selector`` has focus.
+    The page is loaded again first: a blur leaves the browser's starting point for Tab where the
+    focus was, so the walk would go on from the last element reached, not from the top."""
+    page.goto(page.url)
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("s => document.activeElement.matches(s)", selector):
