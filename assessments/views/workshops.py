@@ -241,7 +241,7 @@ def projector(request: HttpRequest, access: Access, round_id: int, number: int) 
             )
         except ValidationError as error:
             raise Http404(error.messages[0]) from error
-        messages.success(request, "Recorded. Earlier agreements on it are kept below.")
+        messages.success(request, "Recorded. Every agreement on it is kept below, newest first.")
         return redirect("workshop_characteristic", access.collaboration.pk, round.pk, number)
     return _projector(request, access, round, workshop, number, agreement_form=form)
 

@@ -197,7 +197,9 @@ def test_statements_that_split_the_room_come_first_and_are_flagged(open_round, f
 def test_recording_twice_keeps_both_and_shows_the_newest_with_who_and_when(open_round, fred):
     workshop = workshop_for(open_round, fred)
     client = signed_in(fred)
-    assert agree(client, open_round, outcome="3", reasoning="First view.").status_code == 302
+    # The first time there is nothing earlier: the message does not speak of earlier ones.
+    first = client.get(agree(client, open_round, outcome="3", reasoning="First view.").url)
+    assert "Recorded." in first.content.decode() and "Earlier" not in first.content.decode()
     assert agree(client, open_round, outcome="4", reasoning="On reflection.").status_code == 302
     rows = list(Agreement.objects.filter(workshop=workshop).order_by("pk"))
     assert [(a.score, a.reasoning) for a in rows] == [(3, "First view."), (4, "On reflection.")]

@@ -139,7 +139,9 @@ def test_recording_an_agreement_and_adding_an_action_by_keyboard(
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Record what the room agreed")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Recorded. Earlier agreements on it are kept below.")).to_be_visible()
+    expect(
+        page.get_by_text("Recorded. Every agreement on it is kept below, newest first.")
+    ).to_be_visible()
     agreement = Agreement.objects.get(workshop=workshop, characteristic_number=3)
     assert (agreement.score, agreement.recorded_by) == (4, fred)
     assert agreement.dissent == "A minority felt they are not shared at all."
