@@ -23,6 +23,7 @@ from assessments.forms.workshops import AgreementForm, WorkshopActionForm, Works
 from assessments.models import Action, Agreement, Round, Workshop
 from assessments.selectors.group_results import GroupResultsPage, group_results_page
 from assessments.services import workshops as services
+from frameworks.models import Characteristic
 
 ANSWER_LABELS = ["1", "2", "3", "4", "5", "Don’t know"]
 
@@ -158,6 +159,14 @@ def _workshop_and_round(access: Access, round_id: int) -> tuple[Round, Workshop 
     return round, workshop
 
 
+def _setup_for(request: HttpRequest, access: Access, round: Round, number: int) -> HttpResponse:
+    """A characteristic's page before the workshop is open: the set-up form (a post saves
+    nothing), or a 404 for a number the round's edition does not have, as once it is open."""
+    if not Characteristic.objects.filter(version=round.framework_version, number=number).exists():
+        raise Http404("No such characteristic in this round's edition.")
+    return _setup(request, access, round, status=200 if request.method != "POST" else 400)
+
+
 def _projector(
     request: HttpRequest,
     access: Access,
@@ -224,8 +233,8 @@ def projector(request: HttpRequest, access: Access, round_id: int, number: int) 
     """One characteristic on the shared screen; facilitators record what the room agreed."""
     round, workshop = _workshop_and_round(access, round_id)
     if workshop is None:
-        # Nothing to show or record on yet: the set-up form (a post saves nothing).
-        return _setup(request, access, round, status=200 if request.method != "POST" else 400)
+        # Nothing to show or record on yet.
+        return _setup_for(request, access, round, number)
     if request.method != "POST":
         return _projector(request, access, round, workshop, number)
     form = AgreementForm(request.POST, version=round.framework_version)
@@ -252,7 +261,7 @@ def add_action(request: HttpRequest, access: Access, round_id: int, number: int)
     workshop; errors show on the projector view."""
     round, workshop = _workshop_and_round(access, round_id)
     if workshop is None:
-        return _setup(request, access, round, status=400)
+        return _setup_for(request, access, round, number)
     form = WorkshopActionForm(
         request.POST,
         instance=Action(collaboration=access.collaboration, round=round),

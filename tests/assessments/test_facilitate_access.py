@@ -72,6 +72,12 @@ EXPECTED = {
     "facilitate_action": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
     # The consensus workshop: members read it; facilitators open it (an empty post: 400).
     "facilitate_workshop": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
+    "workshop_characteristic": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
+    "workshop_action": row([L, N, 405, 405, 405], [L, N, 403, 400, 400]),
+    # Chart downloads: members read them (no round here has figures yet: a 404 that says so;
+    # tests/assessments/test_chart_downloads.py reads them with figures, and keeps outsiders out).
+    "round_chart": row([L, N, N, N, N], [L, N, 405, 405, 405]),
+    "trends_chart": row([L, N, N, N, N], [L, N, 405, 405, 405]),
     # Sharing results: members read the sharing page; facilitators release, withdraw and make or
     # turn off board links (an empty post: 400; a revoke needs no data).
     "facilitate_sharing": row([L, N, 200, 200, 200], [L, N, 403, 400, 400]),
@@ -85,7 +91,11 @@ def facilitator_url_names() -> set[str]:
     def walk(patterns):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                if pattern.name and pattern.name.startswith(("facilitate_", "results_")):
+                # Every page of a collaboration, whatever its name says.
+                if pattern.name and (
+                    pattern.name.startswith(("facilitate_", "results_"))
+                    or "collaboration_id" in pattern.pattern.converters
+                ):
                     names.add(pattern.name)
             else:
                 walk(pattern.url_patterns)
@@ -109,6 +119,8 @@ def world(collaboration, open_round, team_link, olive, fred, vera, oscar):
         "action_id": _action(collaboration, fred).pk,
         "link_id": _board_link(open_round, fred).pk,
         "number": 1,
+        "chart": "radar",
+        "fmt": "csv",
         "clients": {
             "anonymous": Client(),
             "outsider": signed_in(oscar),
@@ -138,9 +150,14 @@ def _board_link(round, user):
     )
 
 
+# A URL part that differs from page to page: the trends page's charts are named otherwise.
+OWN_KWARGS = {"trends_chart": {"chart": "collaboration"}}
+
+
 def _url(name: str, world: dict) -> str:
     params = _params(name)
-    return reverse(name, kwargs={key: world[key] for key in params})
+    kwargs = {key: world[key] for key in params} | OWN_KWARGS.get(name, {})
+    return reverse(name, kwargs=kwargs)
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
