@@ -96,6 +96,9 @@ def test_arrow_and_clicker_keys_move_between_characteristics(
     sign_in(page, live_server)
     page.goto(workshop_url(live_server, results_round, "facilitate_workshop"))
     page.get_by_role("link", name="Start the projector view").click()
+    # The keys are heard once static/js/workshop.js has run: wait for the projector page to
+    # have loaded whole (a key pressed before that moves nothing).
+    page.wait_for_url("**/workshop/c/*/", wait_until="load")
     first = path_of(page)
     target = next_href(page, "next")
     page.locator("body").press("ArrowRight")
