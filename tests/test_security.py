@@ -140,14 +140,13 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
     olive, collaboration, team_link, content
 ):
     """The walk above reaches facilitator pages only as strangers (404): walk them as an owner."""
-    from django.urls import reverse
 
     from assessments.models import Membership
     from tests.assessments.test_facilitate_access import (
         EXPECTED,
         _action,
         _board_link,
-        _params,
+        _url,
     )
     from tests.conftest import signed_in
 
@@ -159,6 +158,8 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
         "action_id": _action(collaboration, olive).pk,
         "link_id": _board_link(team_link.round, olive).pk,
         "number": 1,
+        "chart": "radar",
+        "fmt": "csv",
     }
     # Enough responses for the results pages to draw their charts (json_script, not inline).
     from tests.assessments.results_data import submit
@@ -169,7 +170,7 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
     client = signed_in(olive)
     seen = 0
     for name in sorted(EXPECTED):
-        url = reverse(name, kwargs={key: values[key] for key in _params(name)})
+        url = _url(name, values)
         response = client.get(url)
         assert response.status_code in (200, 405), (url, response.status_code)
         assert_security_headers(response, url)
@@ -181,14 +182,13 @@ def test_every_facilitator_page_sends_the_headers_and_no_inline_code(
 def _signed_in_urls(olive, collaboration, team_link):
     """Every page a signed-in person can open: each URL pattern, and the facilitator pages with
     an owner's ids."""
-    from django.urls import reverse
 
     from assessments.models import Membership
     from tests.assessments.test_facilitate_access import (
         EXPECTED,
         _action,
         _board_link,
-        _params,
+        _url,
     )
 
     values = {
@@ -199,10 +199,10 @@ def _signed_in_urls(olive, collaboration, team_link):
         "action_id": _action(collaboration, olive).pk,
         "link_id": _board_link(team_link.round, olive).pk,
         "number": 1,
+        "chart": "radar",
+        "fmt": "csv",
     }
-    facilitator = [
-        reverse(name, kwargs={key: values[key] for key in _params(name)}) for name in EXPECTED
-    ]
+    facilitator = [_url(name, values) for name in EXPECTED]
     return sorted(set(all_urls()) | set(facilitator))
 
 
