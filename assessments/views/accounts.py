@@ -69,6 +69,11 @@ def member_invitation_accept(request: HttpRequest) -> HttpResponse:
             return redirect("facilitate_collaboration", invitation.collaboration_id)
         return render(request, "registration/invitation_accept.html", context)
     if get_user_model().objects.filter(username__iexact=invitation.email).exists():
+        # The account may have been made by this invitation a moment ago, in another browser
+        # that accepted it at the same time: answer as a later acceptance would.
+        invitation.refresh_from_db(fields=["accepted_at"])
+        if invitation.accepted_at is not None:
+            return _unusable(request, invitation)
         next_url = reverse("member_invitation_accept")
         context["login_url"] = f"{reverse('login')}?{urlencode({'next': next_url})}"
         return render(request, "registration/invitation_sign_in.html", context)
